@@ -30,6 +30,14 @@ internal static class CSharpAnalyzerVerifier<TAnalyzer>
         return test.RunAsync(CancellationToken.None);
     }
 
+    /// <summary>Runs the analyzer on a compilation that does not reference ContextFlow.</summary>
+    public static Task VerifyWithoutContextFlowAsync(string source)
+    {
+        var test = new Test { TestCode = source };
+        test.TestState.AdditionalReferences.Remove(TestReferences.ContextFlow);
+        return test.RunAsync(CancellationToken.None);
+    }
+
     /// <summary>The analyzer test with the shared references.</summary>
     public sealed class Test : CSharpAnalyzerTest<TAnalyzer, DefaultVerifier>
     {
