@@ -56,7 +56,7 @@ public sealed class FireAndForgetCodeFix : CodeFixProvider
                     var call = TargetedFix.Call(target, "RunAsBackgroundProcess",
                         LiteralExpression(SyntaxKind.StringLiteralExpression, Literal(work.Value.Name)), work.Value.Lambda);
                     return old is ExpressionStatementSyntax
-                        ? (old, ExpressionStatement(AssignmentExpression(SyntaxKind.SimpleAssignmentExpression, IdentifierName("_"), call)))
+                        ? (old, ExpressionStatement(AssignmentExpression(SyntaxKind.SimpleAssignmentExpression, ParseExpression("_"), call)))
                         : (old, call);
                 }).ConfigureAwait(false);
         }

@@ -81,6 +81,21 @@ internal static class InjectionTargets
 
     private static void AddMembers(List<string> found, INamedTypeSymbol type, bool staticOnly, INamedTypeSymbol wanted, INamedTypeSymbol? server, string serverProperty)
     {
+        if (!staticOnly)
+        {
+            // Parameters of a primary constructor are in scope in every instance member.
+            foreach (var constructor in type.InstanceConstructors)
+            {
+                if (IsPrimary(constructor))
+                {
+                    foreach (var parameter in constructor.Parameters)
+                    {
+                        Add(found, parameter.Name, parameter.Type, wanted, server, serverProperty);
+                    }
+                }
+            }
+        }
+
         for (var current = type; current is not null; current = current.BaseType)
         {
             foreach (var member in current.GetMembers())
@@ -123,6 +138,19 @@ internal static class InjectionTargets
         {
             found.Add(expression);
         }
+    }
+
+    private static bool IsPrimary(IMethodSymbol constructor)
+    {
+        foreach (var reference in constructor.DeclaringSyntaxReferences)
+        {
+            if (reference.GetSyntax() is Microsoft.CodeAnalysis.CSharp.Syntax.TypeDeclarationSyntax)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static bool HasProperty(ITypeSymbol type, string name, INamedTypeSymbol wanted)
