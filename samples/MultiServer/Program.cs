@@ -6,6 +6,7 @@ using System.Linq;
 using System.Threading.Tasks;
 using ContextFlow;
 using ContextFlow.Serilog;
+using ContextFlow.Time;
 using Serilog;
 
 Log.Logger = new LoggerConfiguration()
@@ -15,11 +16,12 @@ Log.Logger = new LoggerConfiguration()
 
 var servers = new[] { "alpha.example", "beta.example", "gamma.example" };
 var totals = servers.ToDictionary(s => s, s => new LoggingContext("totals", s));
+var clocks = servers.ToDictionary(s => s, ClockFor);
 
 Log.Information("Starting {Count} servers in one process", servers.Length);
 
 await Task.WhenAll(servers.SelectMany((server, s) => Enumerable.Range(1, 3).Select(n =>
-    HandleRequestAsync(totals[server], new RequestInfo($"GET-{(s * 10) + n}", "GET", $"/rooms/{n}", "127.0.0.1")))));
+    HandleRequestAsync(totals[server], clocks[server], new RequestInfo($"GET-{(s * 10) + n}", "GET", $"/rooms/{n}", "127.0.0.1")))));
 
 foreach (var (server, context) in totals)
 {
@@ -28,16 +30,25 @@ foreach (var (server, context) in totals)
         server, usage.DbTxnCount, usage.RowsFetched, usage.DbTxnDuration.TotalMilliseconds);
 }
 
+foreach (var clock in clocks.Values)
+{
+    clock.Shutdown();
+}
+
 await Log.CloseAndFlushAsync();
 
-static async Task HandleRequestAsync(LoggingContext server, RequestInfo request)
+// Each server owns exactly one clock; the analyzers (CTX2004) accept that only where it is stated.
+[ContextBoundary("The sample hosts its servers by hand, so it creates the one clock of each server here")]
+static Clock ClockFor(string server) => new(TimeProvider.System, server);
+
+static async Task HandleRequestAsync(LoggingContext server, Clock clock, RequestInfo request)
 {
     using var scope = new LoggingContext(request.RequestId, server.ServerName, server, request).Enter();
     Log.Information("Handling {Method} {Url}", request.Method, request.Url);
 
     for (var step = 1; step <= 2; step++)
     {
-        await Task.Delay(Random.Shared.Next(5, 30));       // the continuation may resume on any thread
+        await clock.SleepAsync(TimeSpan.FromMilliseconds(Random.Shared.Next(5, 30)));   // resumes on any thread
         using (LoggingContext.Current.CreateNested($"db{step}").Enter())
         {
             LoggingContext.Current.RecordDatabaseTransaction(TimeSpan.FromMilliseconds(Random.Shared.Next(1, 5)));
