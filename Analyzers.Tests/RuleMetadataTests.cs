@@ -31,6 +31,18 @@ public sealed class RuleMetadataTests
         Assert.That(AllDescriptors().Select(d => d.Id), Is.EquivalentTo(ids));
     }
 
+    [Test]
+    public void CodeFixProviders_CoverExactlyTheRulesWithAFix()
+    {
+        var fixable = typeof(ContextFlow.CodeFixes.RawTimerCodeFix).Assembly.GetTypes()
+            .Where(t => !t.IsAbstract && typeof(Microsoft.CodeAnalysis.CodeFixes.CodeFixProvider).IsAssignableFrom(t))
+            .SelectMany(t => ((Microsoft.CodeAnalysis.CodeFixes.CodeFixProvider)Activator.CreateInstance(t)!).FixableDiagnosticIds);
+        var withoutFix = new[] { DiagnosticIds.ContextBoundaryWithoutReason, DiagnosticIds.ClockOutsideServer };
+
+        Assert.That(fixable, Is.Unique);
+        Assert.That(fixable, Is.EquivalentTo(AllDescriptors().Select(d => d.Id).Except(withoutFix)));
+    }
+
     [TestCaseSource(nameof(Rules))]
     public void HelpLink_PointsAtTheRulePage(DiagnosticDescriptor descriptor)
     {

@@ -1,4 +1,5 @@
 using System.Threading.Tasks;
+using ContextFlow.Analyzers.Tests.Support;
 using Verify = ContextFlow.Analyzers.Tests.Support.CSharpCodeFixVerifier<
     ContextFlow.Analyzers.Rules.RawDelayAnalyzer,
     ContextFlow.CodeFixes.RawDelayCodeFix>;
@@ -126,6 +127,27 @@ public sealed class RawDelayCodeFixTests
             }
         }
         """);
+
+    [Test]
+    public Task ServerParameter_UsesItsClock() => Verify.VerifyCodeFixAsync(
+        """
+        using System.Threading.Tasks;
+        using ContextFlow.Hosting;
+
+        class Handler
+        {
+            async Task HandleAsync(Server server) => await {|CTX2002:Task.Delay(5)|};
+        }
+        """ + StandIns.Server,
+        """
+        using System.Threading.Tasks;
+        using ContextFlow.Hosting;
+
+        class Handler
+        {
+            async Task HandleAsync(Server server) => await server.Clock.SleepAsync(System.TimeSpan.FromMilliseconds(5));
+        }
+        """ + StandIns.Server);
 
     [Test]
     public Task NoClockReachable_HasNoFix() => Verify.VerifyNoFixAsync("""
