@@ -38,11 +38,12 @@ public sealed class FireAndForgetAnalyzer : DiagnosticAnalyzer
             }
 
             var boundary = new ContextBoundary(types.ContextBoundaryAttribute);
-            start.RegisterOperationAction(c => Analyze(c, types, boundary), OperationKind.Invocation);
+            var targets = new InjectionTargets(types.BackgroundProcesses, types.Server, "BackgroundProcesses");
+            start.RegisterOperationAction(c => Analyze(c, types, boundary, targets), OperationKind.Invocation);
         });
     }
 
-    private static void Analyze(OperationAnalysisContext context, ContextFlowTypes types, ContextBoundary boundary)
+    private static void Analyze(OperationAnalysisContext context, ContextFlowTypes types, ContextBoundary boundary, InjectionTargets targetFinder)
     {
         var invocation = (IInvocationOperation)context.Operation;
         var method = invocation.TargetMethod;
@@ -99,7 +100,7 @@ public sealed class FireAndForgetAnalyzer : DiagnosticAnalyzer
 
         var targets = shape is null
             ? ImmutableArray<string>.Empty
-            : InjectionTargets.Find(invocation, ContextBoundary.Enclosing(invocation, context.ContainingSymbol), types.BackgroundProcesses, types.Server, "BackgroundProcesses");
+            : targetFinder.Find(invocation, ContextBoundary.Enclosing(invocation, context.ContainingSymbol));
         context.ReportDiagnostic(Diagnostic.Create(
             Descriptors.FireAndForget,
             invocation.Syntax.GetLocation(),

@@ -39,11 +39,12 @@ public sealed class RawDelayAnalyzer : DiagnosticAnalyzer
             }
 
             var boundary = new ContextBoundary(types.ContextBoundaryAttribute);
-            start.RegisterOperationAction(c => Analyze(c, types, boundary), OperationKind.Invocation);
+            var targets = new InjectionTargets(types.Clock, types.Server, "Clock");
+            start.RegisterOperationAction(c => Analyze(c, types, boundary, targets), OperationKind.Invocation);
         });
     }
 
-    private static void Analyze(OperationAnalysisContext context, ContextFlowTypes types, ContextBoundary boundary)
+    private static void Analyze(OperationAnalysisContext context, ContextFlowTypes types, ContextBoundary boundary, InjectionTargets targetFinder)
     {
         var invocation = (IInvocationOperation)context.Operation;
         var method = invocation.TargetMethod;
@@ -77,7 +78,7 @@ public sealed class RawDelayAnalyzer : DiagnosticAnalyzer
         }
 
         var enclosing = ContextBoundary.Enclosing(invocation, context.ContainingSymbol);
-        var targets = InjectionTargets.Find(invocation, enclosing, types.Clock, types.Server, "Clock");
+        var targets = targetFinder.Find(invocation, enclosing);
         var member = shape == ContinueWithShape ? "CallLater" : "SleepAsync";
         context.ReportDiagnostic(Diagnostic.Create(
             Descriptors.RawDelay,

@@ -37,11 +37,12 @@ public sealed class RawLifetimeCallbackAnalyzer : DiagnosticAnalyzer
             }
 
             var boundary = new ContextBoundary(types.ContextBoundaryAttribute);
-            start.RegisterOperationAction(c => Analyze(c, types, boundary), OperationKind.Invocation);
+            var targets = new InjectionTargets(types.Clock, types.Server, "Clock");
+            start.RegisterOperationAction(c => Analyze(c, types, boundary, targets), OperationKind.Invocation);
         });
     }
 
-    private static void Analyze(OperationAnalysisContext context, ContextFlowTypes types, ContextBoundary boundary)
+    private static void Analyze(OperationAnalysisContext context, ContextFlowTypes types, ContextBoundary boundary, InjectionTargets targetFinder)
     {
         var invocation = (IInvocationOperation)context.Operation;
         var method = invocation.TargetMethod;
@@ -64,7 +65,7 @@ public sealed class RawLifetimeCallbackAnalyzer : DiagnosticAnalyzer
         }
 
         var targets = shape == StartedShape
-            ? InjectionTargets.Find(invocation, ContextBoundary.Enclosing(invocation, context.ContainingSymbol), types.Clock, types.Server, "Clock")
+            ? targetFinder.Find(invocation, ContextBoundary.Enclosing(invocation, context.ContainingSymbol))
             : ImmutableArray<string>.Empty;
         context.ReportDiagnostic(Diagnostic.Create(
             Descriptors.RawWhenRunningCallback,

@@ -36,15 +36,16 @@ public sealed class RawTimerAnalyzer : DiagnosticAnalyzer
             }
 
             var boundary = new ContextBoundary(types.ContextBoundaryAttribute);
-            start.RegisterOperationAction(c => AnalyzeCreation(c, types, boundary), OperationKind.ObjectCreation);
+            var targets = new InjectionTargets(types.Clock, types.Server, "Clock");
+            start.RegisterOperationAction(c => AnalyzeCreation(c, types, boundary, targets), OperationKind.ObjectCreation);
             if (types.TimeProvider is not null)
             {
-                start.RegisterOperationAction(c => AnalyzeInvocation(c, types, boundary), OperationKind.Invocation);
+                start.RegisterOperationAction(c => AnalyzeInvocation(c, types, boundary, targets), OperationKind.Invocation);
             }
         });
     }
 
-    private static void AnalyzeCreation(OperationAnalysisContext context, ContextFlowTypes types, ContextBoundary boundary)
+    private static void AnalyzeCreation(OperationAnalysisContext context, ContextFlowTypes types, ContextBoundary boundary, InjectionTargets targetFinder)
     {
         var creation = (IObjectCreationOperation)context.Operation;
         var type = creation.Type;
@@ -54,10 +55,10 @@ public sealed class RawTimerAnalyzer : DiagnosticAnalyzer
         }
 
         var shape = ContextFlowTypes.Is(type, types.ThreadingTimer) ? Shape(creation.Arguments, types) : null;
-        Report(context, creation, "new " + type.Name, shape, types, boundary);
+        Report(context, creation, "new " + type.Name, shape, boundary, targetFinder);
     }
 
-    private static void AnalyzeInvocation(OperationAnalysisContext context, ContextFlowTypes types, ContextBoundary boundary)
+    private static void AnalyzeInvocation(OperationAnalysisContext context, ContextFlowTypes types, ContextBoundary boundary, InjectionTargets targetFinder)
     {
         var invocation = (IInvocationOperation)context.Operation;
         var method = invocation.TargetMethod;
@@ -66,10 +67,10 @@ public sealed class RawTimerAnalyzer : DiagnosticAnalyzer
             return;
         }
 
-        Report(context, invocation, "TimeProvider.CreateTimer", Shape(invocation.Arguments, types), types, boundary);
+        Report(context, invocation, "TimeProvider.CreateTimer", Shape(invocation.Arguments, types), boundary, targetFinder);
     }
 
-    private static void Report(OperationAnalysisContext context, IOperation operation, string what, string? shape, ContextFlowTypes types, ContextBoundary boundary)
+    private static void Report(OperationAnalysisContext context, IOperation operation, string what, string? shape, ContextBoundary boundary, InjectionTargets targetFinder)
     {
         if (boundary.Contains(operation, context.ContainingSymbol))
         {
@@ -79,7 +80,7 @@ public sealed class RawTimerAnalyzer : DiagnosticAnalyzer
         var enclosing = ContextBoundary.Enclosing(operation, context.ContainingSymbol);
         var targets = shape is null
             ? ImmutableArray<string>.Empty
-            : InjectionTargets.Find(operation, enclosing, types.Clock, types.Server, "Clock");
+            : targetFinder.Find(operation, enclosing);
         var member = shape == PeriodicShape ? "LoopingCall" : "CallLater";
         context.ReportDiagnostic(Diagnostic.Create(
             Descriptors.RawTimer,

@@ -9,16 +9,34 @@ namespace ContextFlow.Analyzers.Support;
 /// Finds what a code fix can route work through at a site: locals, parameters, fields and properties of the wanted
 /// type (a <c>Clock</c> or <c>BackgroundProcesses</c>), or of a <c>Server</c> type, through its property of that type.
 /// </summary>
-internal static class InjectionTargets
+internal sealed class InjectionTargets
 {
+    private readonly INamedTypeSymbol? _wanted;
+    private readonly INamedTypeSymbol? _server;
+    private readonly string _serverProperty;
+
+    // Members of a type reachable from its code, per (type, static context): found once per compilation, since
+    // every diagnostic inside the type asks again.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<(INamedTypeSymbol Type, bool StaticOnly), ImmutableArray<string>> _members = new();
+
+    public InjectionTargets(INamedTypeSymbol? wanted, INamedTypeSymbol? server, string serverProperty)
+    {
+        _wanted = wanted;
+        _server = server;
+        _serverProperty = serverProperty;
+    }
+
     /// <summary>The key of <see cref="Diagnostic.Properties"/> that carries the targets, separated by <see cref="Separator"/>.</summary>
     public const string PropertyKey = "Targets";
 
     public const char Separator = ';';
 
     /// <summary>Access expressions (such as <c>_clock</c> or <c>server.Clock</c>) in the order a reader would pick them.</summary>
-    public static ImmutableArray<string> Find(IOperation operation, ISymbol enclosing, INamedTypeSymbol? wanted, INamedTypeSymbol? server, string serverProperty)
+    public ImmutableArray<string> Find(IOperation operation, ISymbol enclosing)
     {
+        var wanted = _wanted;
+        var server = _server;
+        var serverProperty = _serverProperty;
         if (wanted is null)
         {
             return ImmutableArray<string>.Empty;
@@ -65,7 +83,20 @@ internal static class InjectionTargets
             }
             else if (symbol is INamedTypeSymbol type)
             {
-                AddMembers(found, type, isStatic, wanted, server, serverProperty);
+                var staticOnly = isStatic;
+                foreach (var member in _members.GetOrAdd((type, staticOnly), key =>
+                {
+                    var list = new List<string>();
+                    AddMembers(list, key.Type, key.StaticOnly, wanted, server, serverProperty);
+                    return list.ToImmutableArray();
+                }))
+                {
+                    if (!found.Contains(member))
+                    {
+                        found.Add(member);
+                    }
+                }
+
                 isStatic = true; // an outer type's instance members are not reachable from a nested type
             }
         }
