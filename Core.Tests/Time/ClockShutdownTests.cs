@@ -26,7 +26,6 @@ public sealed class ClockShutdownTests : ContextCleanFixture
         var cancelled = _clock.CallLater(TimeSpan.FromSeconds(1), () => fired++);
         var kept = _clock.CallLater(TimeSpan.FromSeconds(1), () => fired++);
         Assert.That(_clock.TrackedDelayedCallCount, Is.EqualTo(2));
-        Assert.That(cancelled.DueTime, Is.EqualTo(_time.GetUtcNow().AddSeconds(1)));
 
         Assert.That(cancelled.Cancel(), Is.True);
         Assert.That(cancelled.Cancel(), Is.False);

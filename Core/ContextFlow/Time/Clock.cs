@@ -42,7 +42,8 @@ public sealed partial class Clock
     internal const string CallWhenRunningName = "call_when_running";
 
     private readonly object _gate = new();
-    private readonly HashSet<DelayedCall> _delayedCalls = new();
+    private DelayedCall? _delayedCalls;
+    private int _delayedCallCount;
     private readonly HashSet<LoopingCallRunner> _loopingCalls = new();
     private readonly RunningSignal _running;
     private bool _isShutdown;
@@ -93,7 +94,7 @@ public sealed partial class Clock
         {
             lock (_gate)
             {
-                return _delayedCalls.Count;
+                return _delayedCallCount;
             }
         }
     }
@@ -195,9 +196,16 @@ public sealed partial class Clock
             }
 
             _isShutdown = true;
-            delayedCalls = [.. _delayedCalls];
+            delayedCalls = new DelayedCall[_delayedCallCount];
+            for (var (call, i) = (_delayedCalls, 0); call is not null; call = call.Next, i++)
+            {
+                delayedCalls[i] = call;
+                call.IsLinked = false;
+            }
+
+            _delayedCalls = null;
+            _delayedCallCount = 0;
             loopingCalls = [.. _loopingCalls];
-            _delayedCalls.Clear();
             _loopingCalls.Clear();
         }
 
@@ -212,22 +220,6 @@ public sealed partial class Clock
         }
 
         _running.RemoveAll(this);
-    }
-
-    internal void Untrack(DelayedCall call)
-    {
-        lock (_gate)
-        {
-            _delayedCalls.Remove(call);
-        }
-    }
-
-    internal void Untrack(LoopingCallRunner loop)
-    {
-        lock (_gate)
-        {
-            _loopingCalls.Remove(loop);
-        }
     }
 
     private void ThrowIfShutdown(string message)
