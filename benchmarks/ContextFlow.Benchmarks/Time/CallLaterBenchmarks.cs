@@ -12,7 +12,8 @@ namespace ContextFlow.Benchmarks.Time;
 /// the cost per call, including the wait for it to fire.
 /// </summary>
 [MemoryDiagnoser]
-[SimpleJob(warmupCount: 3, iterationCount: 8)]
+[MinColumn]
+[SimpleJob(warmupCount: 3, iterationCount: 15)]
 public class CallLaterBenchmarks
 {
     private const int Calls = 1000;

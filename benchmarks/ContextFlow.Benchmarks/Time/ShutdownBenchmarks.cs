@@ -11,7 +11,8 @@ namespace ContextFlow.Benchmarks.Time;
 /// timers and disposing each by hand (what shutdown would take without the clock's tracking).
 /// </summary>
 [MemoryDiagnoser]
-[SimpleJob(warmupCount: 3, iterationCount: 8)]
+[MinColumn]
+[SimpleJob(warmupCount: 3, iterationCount: 15)]
 public class ShutdownBenchmarks
 {
     private const int Pending = 100_000;
