@@ -31,6 +31,23 @@ public sealed partial class Clock
         }
     }
 
+    /// <summary>
+    /// Empties the tracked list and returns its chain; the caller holds the lock. Every call is marked unlinked first,
+    /// so a call firing concurrently leaves the chain's links alone while shutdown walks it without the lock.
+    /// </summary>
+    private DelayedCall? DetachDelayedCalls()
+    {
+        var head = _delayedCalls;
+        for (var call = head; call is not null; call = call.Next)
+        {
+            call.IsLinked = false;
+        }
+
+        _delayedCalls = null;
+        _delayedCallCount = 0;
+        return head;
+    }
+
     /// <summary>Adds a call to the tracked list; the caller holds the lock.</summary>
     private void Link(DelayedCall call)
     {

@@ -186,7 +186,7 @@ public sealed partial class Clock
     /// </summary>
     public void Shutdown()
     {
-        DelayedCall[] delayedCalls;
+        DelayedCall? delayedCalls;
         LoopingCallRunner[] loopingCalls;
         lock (_gate)
         {
@@ -196,22 +196,18 @@ public sealed partial class Clock
             }
 
             _isShutdown = true;
-            delayedCalls = new DelayedCall[_delayedCallCount];
-            for (var (call, i) = (_delayedCalls, 0); call is not null; call = call.Next, i++)
-            {
-                delayedCalls[i] = call;
-                call.IsLinked = false;
-            }
-
-            _delayedCalls = null;
-            _delayedCallCount = 0;
+            delayedCalls = DetachDelayedCalls();
             loopingCalls = [.. _loopingCalls];
             _loopingCalls.Clear();
         }
 
-        foreach (var call in delayedCalls)
+        // Outside the lock: disposing a timer is the provider's code. The detached chain is ours alone now.
+        while (delayedCalls is not null)
         {
-            call.CancelCore();
+            var next = delayedCalls.Next;
+            delayedCalls.Previous = delayedCalls.Next = null;
+            delayedCalls.CancelCore();
+            delayedCalls = next;
         }
 
         foreach (var loop in loopingCalls)
