@@ -30,6 +30,7 @@ internal static class FreshContext
     private static readonly ExecutionContext s_empty = CaptureEmpty();
 
     /// <summary>Runs <paramref name="body"/> from the empty execution context and restores the caller's afterwards.</summary>
+    [ContextBoundary("Where clock callbacks and background processes leave whatever context they were called in")]
     public static void Run(ContextCallback body, object state)
     {
         if (ReferenceEquals(ExecutionContext.Capture(), s_empty) && SynchronizationContext.Current is null)
