@@ -1,0 +1,76 @@
+using System;
+using System.Diagnostics;
+using System.Runtime.CompilerServices;
+using System.Threading;
+
+namespace ContextFlow.RateLimiting;
+
+public sealed partial class Ratelimiter<TKey>
+{
+    // How often the limiter forgets keys whose buckets have emptied (the reference's 15 s).
+    internal static readonly TimeSpan PruneInterval = TimeSpan.FromSeconds(15);
+
+    // Longest time one shard's lock was held by a prune since the limiter was created, in Stopwatch ticks.
+    private long _longestPrunePauseTicks;
+
+    /// <summary>The longest time a prune has held one shard's lock (the longest any caller could have waited on a prune).</summary>
+    internal TimeSpan LongestPrunePause => Stopwatch.GetElapsedTime(0, Volatile.Read(ref _longestPrunePauseTicks));
+
+    // The reference's _prune_message_counts over every shard's wheel: only keys whose wheel bucket has ended are
+    // looked at. A key used since it was scheduled is still non-empty and goes back on the wheel for when it may
+    // be; a key whose live entry is later than this bucket (it was dropped and came back) is left alone.
+    internal int PruneAt(long nowMs)
+    {
+        var nowS = nowMs / 1000.0;
+        var removed = 0;
+        foreach (var shard in _shards)
+        {
+            var started = Stopwatch.GetTimestamp();
+            lock (shard.Gate)
+            {
+                while (shard.Wheel.TryPopDue(nowMs, out var bucket, out var keys))
+                {
+                    if (keys is null)
+                    {
+                        continue;
+                    }
+
+                    var relativeBucket = bucket - _epochBucket;
+                    foreach (var key in keys)
+                    {
+                        removed += PruneKeyLocked(shard, key, relativeBucket, nowMs, nowS);
+                    }
+                }
+
+                shard.TrimIfSparse();
+            }
+
+            var held = Stopwatch.GetTimestamp() - started;
+            if (held > Volatile.Read(ref _longestPrunePauseTicks))
+            {
+                Volatile.Write(ref _longestPrunePauseTicks, held);
+            }
+        }
+
+        return removed;
+    }
+
+    private int PruneKeyLocked(Shard shard, TKey key, long relativeBucket, long nowMs, double nowS)
+    {
+        var hash = Hash(key, _comparer);
+        ref var slot = ref shard.Find(key, hash);
+        if (Unsafe.IsNullRef(ref slot) || slot.ScheduledBucket > relativeBucket)
+        {
+            return 0;
+        }
+
+        if (slot.Count - ((nowS - slot.StartS) * slot.RateHz) <= 0)
+        {
+            shard.Remove(ref slot);
+            return 1;
+        }
+
+        ScheduleLocked(shard, ref slot, nowMs, slot.StartS + (slot.Count / slot.RateHz));
+        return 0;
+    }
+}
