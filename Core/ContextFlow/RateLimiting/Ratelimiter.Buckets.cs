@@ -16,6 +16,13 @@ public sealed partial class Ratelimiter<TKey>
         long nowMs, TKey key, double? rateHz, double? burstCount, bool update, int nActions)
     {
         ArgumentNullException.ThrowIfNull(key);
+        var hash = Hash(key, _comparer);
+        return CanDoActionAt(nowMs, key, hash, rateHz, burstCount, update, nActions);
+    }
+
+    private (bool Allowed, double TimeAllowed) CanDoActionAt(
+        long nowMs, TKey key, uint hash, double? rateHz, double? burstCount, bool update, int nActions)
+    {
         ArgumentOutOfRangeException.ThrowIfNegative(nActions);
         var rate = rateHz is { } r ? RatelimitArguments.CheckRate(r, nameof(rateHz)) : _rateHz;
         var burst = burstCount is { } b ? RatelimitArguments.CheckBurst(b, nameof(burstCount)) : _burstCount;
@@ -37,7 +44,6 @@ public sealed partial class Ratelimiter<TKey>
             return (!(0 > burst - nActions), -1.0);
         }
 
-        var hash = Hash(key, _comparer);
         var shard = ShardFor(hash);
         long count;
         double start;

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics.X86;
 using System.Threading;
 
 namespace ContextFlow.RateLimiting;
@@ -38,6 +39,18 @@ public sealed partial class Ratelimiter<TKey>
         public WheelTimer<TKey> Wheel { get; } = new(PruneBucketMs, collapseDuplicates: false);
 
         public int Count => _count;
+
+        // A hint taken without the lock: a stale array or a moved object only wastes the prefetch.
+        public unsafe void Prefetch(uint hash)
+        {
+            if (Sse.IsSupported)
+            {
+                var slots = _slots;
+                ref var slot = ref slots[(int)(hash & (uint)(slots.Length - 1))];
+                Sse.Prefetch0(Unsafe.AsPointer(ref slot));
+                Sse.Prefetch0((byte*)Unsafe.AsPointer(ref slot) + Unsafe.SizeOf<Slot>() - 1);
+            }
+        }
 
         public ref Slot Find(TKey key, uint hash)
         {

@@ -132,8 +132,15 @@ public sealed partial class Ratelimiter<TKey>
     /// </code>
     /// </example>
     public (bool Allowed, double TimeAllowed) CanDoAction(
-        TKey key, double? rateHz = null, double? burstCount = null, bool update = true, int nActions = 1) =>
-        CanDoActionAt(_nowMs(), key, rateHz, burstCount, update, nActions);
+        TKey key, double? rateHz = null, double? burstCount = null, bool update = true, int nActions = 1)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        var hash = Hash(key, _comparer);
+
+        // With many keys the bucket is a cache miss; start fetching it before reading the clock so the two overlap.
+        ShardFor(hash).Prefetch(hash);
+        return CanDoActionAt(_nowMs(), key, hash, rateHz, burstCount, update, nActions);
+    }
 
     /// <summary>
     /// Counts <paramref name="nActions"/> actions for <paramref name="key"/> whether or not they fit: for actions
