@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using ContextFlow.RateLimiting;
 using ContextFlow.Tests.Support;
+using ContextFlow.Time;
 using Microsoft.Extensions.Time.Testing;
 
 namespace ContextFlow.Tests.RateLimiting;
@@ -10,9 +11,17 @@ namespace ContextFlow.Tests.RateLimiting;
 public sealed class RatelimiterTests : ContextCleanFixture
 {
     private FakeTimeProvider _time = null!;
+    private Clock _clock = null!;
 
     [SetUp]
-    public void StartTheClockAtZero() => _time = new FakeTimeProvider(DateTimeOffset.UnixEpoch);
+    public void StartTheClockAtZero()
+    {
+        _time = new FakeTimeProvider(DateTimeOffset.UnixEpoch);
+        _clock = new Clock(_time, "test.example");
+    }
+
+    [TearDown]
+    public void StopTheClock() => _clock.Shutdown();
 
     [Test]
     public void test_allowed_via_can_do_action()
@@ -67,7 +76,7 @@ public sealed class RatelimiterTests : ContextCleanFixture
     public void test_allowed_via_can_do_action_and_overriding_parameters()
     {
         // The reference keys this limiter by a tuple; value tuples are keys like any other.
-        var limiter = new Ratelimiter<ValueTuple<string>>(NowMs, "test", rateHz: 0.1, burstCount: 1, overrides: null, comparer: null);
+        var limiter = new Ratelimiter<ValueTuple<string>>(_clock, "test", rateHz: 0.1, burstCount: 1);
         var key = new ValueTuple<string>("test_id");
 
         Assert.That(limiter.CanDoAction(key), Is.EqualTo((true, 10.0)));
@@ -88,6 +97,30 @@ public sealed class RatelimiterTests : ContextCleanFixture
         Assert.That(denied!.RetryAfterMs, Is.EqualTo(9000));
         limiter.Ratelimit("test_id", rateHz: 10.0);
         limiter.Ratelimit("test_id", burstCount: 10);
+    }
+
+    [Test]
+    public void test_pruning()
+    {
+        var limiter = Limiter(rateHz: 0.1, burstCount: 1);
+
+        limiter.CanDoAction("test_id_1");
+        Assert.That(limiter.ContainsKey("test_id_1"), Is.True);
+
+        _time.Advance(TimeSpan.FromSeconds(60));
+        Assert.That(limiter.ContainsKey("test_id_1"), Is.False);
+    }
+
+    [Test]
+    public void test_pruning_record_action()
+    {
+        var limiter = Limiter(rateHz: 0.1, burstCount: 1);
+
+        limiter.RecordAction("test_id_1");
+        Assert.That(limiter.ContainsKey("test_id_1"), Is.True);
+
+        _time.Advance(TimeSpan.FromSeconds(60));
+        Assert.That(limiter.ContainsKey("test_id_1"), Is.False);
     }
 
     [Test]
@@ -196,13 +229,11 @@ public sealed class RatelimiterTests : ContextCleanFixture
         });
     }
 
-    private long NowMs() => _time.GetUtcNow().ToUnixTimeMilliseconds();
-
     private void At(double seconds) => _time.SetUtcNow(DateTimeOffset.UnixEpoch + TimeSpan.FromSeconds(seconds));
 
     private Ratelimiter<string> Limiter(
         double rateHz, double burstCount, Func<string, RatelimitOverride?>? overrides = null, string name = "test") =>
-        new(NowMs, name, rateHz, burstCount, overrides, comparer: null);
+        new(_clock, name, rateHz, burstCount, overrides);
 
     // An application service exempt from limits unless its registration says rate_limited: true.
     private static Func<string, RatelimitOverride?> AppServices(params (string User, bool RateLimited)[] services)

@@ -2,6 +2,8 @@ using System;
 using System.Collections.Generic;
 using System.Numerics;
 using System.Runtime.CompilerServices;
+using ContextFlow.Time;
+using Serilog;
 
 namespace ContextFlow.RateLimiting;
 
@@ -13,7 +15,10 @@ namespace ContextFlow.RateLimiting;
 /// <para>
 /// <b>Times.</b> <c>TimeAllowed</c> is in seconds on the clock's timescale (<c>Clock.TimeMsec / 1000.0</c>, seconds
 /// since the Unix epoch), as in the reference: the earliest time another single action would be allowed, never
-/// earlier than now, or −1 when the key is exempt or the rate is 0.
+/// earlier than now, or −1 when the key is exempt or the rate is 0. The limiter reads the clock's
+/// <see cref="Clock.TimeMsec"/>, except on <see cref="TimeProvider.System"/>, where it reads the same wall clock through
+/// the OS tick count (resolution 1–16 ms depending on the OS): a precise wall-clock read would cost as much as the
+/// rest of a check.
 /// </para>
 /// <para>
 /// <b>Rate 0.</b> A bucket that never drains would have to be remembered forever, so at rate 0 nothing is stored:
@@ -25,13 +30,15 @@ namespace ContextFlow.RateLimiting;
 /// <b>Pruning.</b> Keys whose bucket has emptied are forgotten on a timer wheel: a prune touches only keys that
 /// may have emptied since the last one, whatever the number of keys, and keys added by <see cref="RecordAction"/>
 /// are pruned like the others. A key is forgotten at most a few seconds plus one prune interval after its
-/// bucket empties.
+/// bucket empties. Pruning runs every 15 s as a <see cref="Clock.LoopingCall(TimeSpan, Action)"/> of the clock, so it
+/// stops when the clock shuts down or when the limiter is disposed.
 /// </para>
 /// <para>
 /// <b>Thread safety.</b> Every member may be called from any number of threads at once. Each call is atomic for
 /// its key: concurrent calls on one key behave as if made one after another in some order, so the actions
 /// allowed never exceed what the bucket permits. Keys are spread over independently locked shards; calls on
-/// different keys rarely contend, and a prune holds one shard's lock at a time.
+/// different keys rarely contend, and a prune holds one shard's lock at a time. <see cref="Dispose"/> may race with
+/// other calls; calls that start after it throw <see cref="ObjectDisposedException"/>.
 /// </para>
 /// </remarks>
 /// <example>
@@ -44,10 +51,12 @@ namespace ContextFlow.RateLimiting;
 /// </code>
 /// </example>
 /// <typeparam name="TKey">What actions are counted per: a user id, a (user, room) tuple, an IP address.</typeparam>
-public sealed partial class Ratelimiter<TKey>
+public sealed partial class Ratelimiter<TKey> : IDisposable
     where TKey : notnull
 {
     private readonly Func<long> _nowMs;
+    private readonly ILoopingCall? _pruning;
+    private volatile bool _disposed;
     private readonly double _rateHz;
     private readonly double _burstCount;
     private readonly Func<TKey, RatelimitOverride?>? _overrides;
@@ -56,6 +65,33 @@ public sealed partial class Ratelimiter<TKey>
     private readonly int _shardShift;
     private readonly long _epochBucket;
 
+    /// <summary>Creates a limiter that reads time from <paramref name="clock"/> and prunes on it every 15 seconds.</summary>
+    /// <param name="clock">The owning server's clock.</param>
+    /// <param name="name">The limiter's name, for <see cref="LimitExceededException.LimiterName"/> and logs.</param>
+    /// <param name="rateHz">Actions per second a bucket drains at; 0 keeps no state (see the remarks).</param>
+    /// <param name="burstCount">How many actions a bucket holds.</param>
+    /// <param name="overrides">
+    /// Consulted on every <see cref="CanDoAction"/> and <see cref="Ratelimit"/>: <see langword="null"/> for no override,
+    /// another rate and burst for the key, or <see cref="RatelimitOverride.Exempt"/>. Called outside any lock, possibly
+    /// from many threads at once.
+    /// </param>
+    /// <param name="comparer">How keys compare; the default comparer when <see langword="null"/>.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="clock"/> or <paramref name="name"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="rateHz"/> or <paramref name="burstCount"/> is negative, NaN or infinite.</exception>
+    /// <exception cref="InvalidOperationException"><paramref name="clock"/> has been shut down.</exception>
+    public Ratelimiter(
+        Clock clock,
+        string name,
+        double rateHz,
+        double burstCount,
+        Func<TKey, RatelimitOverride?>? overrides = null,
+        IEqualityComparer<TKey>? comparer = null)
+        : this(TimeSource(clock), name, rateHz, burstCount, overrides, comparer)
+    {
+        _pruning = clock.LoopingCall(PruneInterval, Prune);
+    }
+
+    // Without a clock: no pruning loop; tests and benchmarks drive time and PruneAt themselves.
     internal Ratelimiter(
         Func<long> nowMs,
         string name,
@@ -126,6 +162,7 @@ public sealed partial class Ratelimiter<TKey>
     /// would be allowed (never before now), or −1 when the key is exempt or the rate is 0.
     /// </returns>
     /// <exception cref="ArgumentOutOfRangeException">A rate or burst is negative, NaN or infinite, or <paramref name="nActions"/> is negative.</exception>
+    /// <exception cref="ObjectDisposedException">The limiter has been disposed.</exception>
     /// <example>
     /// <code>
     /// var (allowed, timeAllowed) = limiter.CanDoAction(("join", roomId), nActions: 2);
@@ -134,6 +171,7 @@ public sealed partial class Ratelimiter<TKey>
     public (bool Allowed, double TimeAllowed) CanDoAction(
         TKey key, double? rateHz = null, double? burstCount = null, bool update = true, int nActions = 1)
     {
+        ObjectDisposedException.ThrowIf(_disposed, this);
         ArgumentNullException.ThrowIfNull(key);
         var hash = Hash(key, _comparer);
 
@@ -149,7 +187,12 @@ public sealed partial class Ratelimiter<TKey>
     /// <param name="key">Whom the actions are counted for.</param>
     /// <param name="nActions">How many actions; negative to refund.</param>
     /// <remarks>The key's stored rate is used, or the configured rate for a key not remembered.</remarks>
-    public void RecordAction(TKey key, int nActions = 1) => RecordActionAt(_nowMs(), key, nActions);
+    /// <exception cref="ObjectDisposedException">The limiter has been disposed.</exception>
+    public void RecordAction(TKey key, int nActions = 1)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        RecordActionAt(_nowMs(), key, nActions);
+    }
 
     /// <summary>
     /// Like <see cref="CanDoAction"/>, but throws <see cref="LimitExceededException"/> when the actions are denied.
@@ -161,10 +204,12 @@ public sealed partial class Ratelimiter<TKey>
     /// <param name="nActions">How many actions.</param>
     /// <param name="pause">Carried to <see cref="LimitExceededException.Pause"/>; <see langword="null"/> for the reference's 0.5 s.</param>
     /// <exception cref="LimitExceededException">The actions are denied; it says when to retry.</exception>
+    /// <exception cref="ObjectDisposedException">The limiter has been disposed.</exception>
     /// <exception cref="ArgumentOutOfRangeException">A rate or burst is negative, NaN or infinite, or <paramref name="nActions"/> is negative.</exception>
     public void Ratelimit(
         TKey key, double? rateHz = null, double? burstCount = null, bool update = true, int nActions = 1, TimeSpan? pause = null)
     {
+        ObjectDisposedException.ThrowIf(_disposed, this);
         var nowMs = _nowMs();
         var (allowed, timeAllowed) = CanDoActionAt(nowMs, key, rateHz, burstCount, update, nActions);
         if (!allowed)
@@ -174,6 +219,13 @@ public sealed partial class Ratelimiter<TKey>
         }
     }
 
+    /// <summary>Stops pruning. Calls made afterwards throw <see cref="ObjectDisposedException"/>. Calling it again does nothing.</summary>
+    public void Dispose()
+    {
+        _disposed = true;
+        _pruning?.Stop();
+    }
+
     internal bool ContainsKey(TKey key)
     {
         var hash = Hash(key, _comparer);
@@ -181,6 +233,25 @@ public sealed partial class Ratelimiter<TKey>
         lock (shard.Gate)
         {
             return !Unsafe.IsNullRef(ref shard.Find(key, hash));
+        }
+    }
+
+    private static Func<long> TimeSource(Clock clock)
+    {
+        ArgumentNullException.ThrowIfNull(clock);
+        return ReferenceEquals(clock.TimeProvider, TimeProvider.System) ? CoarseSystemTime.NowMs : () => clock.TimeMsec;
+    }
+
+    // A looping call that throws stops for good; a failed prune is logged and the next one tries again.
+    private void Prune()
+    {
+        try
+        {
+            PruneAt(_nowMs());
+        }
+        catch (Exception ex)
+        {
+            Log.ForContext<Ratelimiter<TKey>>().Error(ex, "Pruning rate limiter {LimiterName} failed", Name);
         }
     }
 }

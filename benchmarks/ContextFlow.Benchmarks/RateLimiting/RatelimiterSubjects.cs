@@ -3,6 +3,7 @@ using System.Reflection;
 using System.Threading.RateLimiting;
 using System.Threading.Tasks;
 using ContextFlow.RateLimiting;
+using ContextFlow.Time;
 
 namespace ContextFlow.Benchmarks.RateLimiting;
 
@@ -36,8 +37,9 @@ internal static class RatelimiterSubjects
 
     public static long SystemNowMs() => DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
 
+    /// <summary>On the system clock, pruning every 15 s as a looping call of that clock, as a server would have it.</summary>
     public static Ratelimiter<long> ContextFlow(double rateHz, double burst) =>
-        new(SystemNowMs, "bench", rateHz, burst, overrides: null, comparer: null);
+        new(new Clock(TimeProvider.System, "bench.example"), "bench", rateHz, burst);
 
     public static FullScanRatelimiter<long> FullScan(double rateHz, double burst, Func<long>? nowMs = null) =>
         new(nowMs ?? SystemNowMs, rateHz, burst, pruneInterval: TimeSpan.FromSeconds(15));
