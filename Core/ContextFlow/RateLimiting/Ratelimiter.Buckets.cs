@@ -70,7 +70,7 @@ public sealed partial class Ratelimiter<TKey>
                 count += nActions;
                 if (update)
                 {
-                    StoreLocked(shard, ref slot, key, hash, count, start, rate, nowMs);
+                    StoreLocked(shard, ref slot, key, hash, count, start, rate, nowMs, nowS);
                 }
             }
         }
@@ -90,22 +90,23 @@ public sealed partial class Ratelimiter<TKey>
             ref var slot = ref shard.Find(key, hash);
             if (Unsafe.IsNullRef(ref slot))
             {
-                StoreLocked(shard, ref slot, key, hash, nActions, nowS, _rateHz, nowMs);
+                StoreLocked(shard, ref slot, key, hash, nActions, nowS, _rateHz, nowMs, nowS);
             }
             else
             {
-                StoreLocked(shard, ref slot, key, hash, (long)slot.Count + nActions, slot.StartS, slot.RateHz, nowMs);
+                StoreLocked(shard, ref slot, key, hash, (long)slot.Count + nActions, slot.StartS, slot.RateHz, nowMs, nowS);
             }
         }
     }
 
     // The reference's _record_action_inner: drop a bucket that is already empty, else store it and make sure
     // the wheel will look at it once it may be.
-    private void StoreLocked(Shard shard, ref Slot slot, TKey key, uint hash, long count, double start, double rate, long nowMs)
+    private void StoreLocked(
+        Shard shard, ref Slot slot, TKey key, uint hash, long count, double start, double rate, long nowMs, double nowS)
     {
         var exists = !Unsafe.IsNullRef(ref slot);
         var pruneAt = rate > 0 ? start + (count / rate) : double.NegativeInfinity;
-        if (pruneAt <= nowMs / 1000.0)
+        if (pruneAt <= nowS)
         {
             if (exists)
             {

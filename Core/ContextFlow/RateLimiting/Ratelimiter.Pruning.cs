@@ -2,6 +2,8 @@ using System;
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Threading;
+using ContextFlow.Time;
+using Serilog;
 
 namespace ContextFlow.RateLimiting;
 
@@ -72,5 +74,24 @@ public sealed partial class Ratelimiter<TKey>
 
         ScheduleLocked(shard, ref slot, nowMs, slot.StartS + (slot.Count / slot.RateHz));
         return 0;
+    }
+
+    private static Func<long> TimeSource(Clock clock)
+    {
+        ArgumentNullException.ThrowIfNull(clock);
+        return ReferenceEquals(clock.TimeProvider, TimeProvider.System) ? CoarseSystemTime.NowMs : () => clock.TimeMsec;
+    }
+
+    // A looping call that throws stops for good; a failed prune is logged and the next one tries again.
+    private void Prune()
+    {
+        try
+        {
+            PruneAt(_nowMs());
+        }
+        catch (Exception ex)
+        {
+            Log.ForContext<Ratelimiter<TKey>>().Error(ex, "Pruning rate limiter {LimiterName} failed", Name);
+        }
     }
 }

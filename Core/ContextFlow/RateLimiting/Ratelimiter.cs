@@ -3,7 +3,6 @@ using System.Collections.Generic;
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using ContextFlow.Time;
-using Serilog;
 
 namespace ContextFlow.RateLimiting;
 
@@ -233,25 +232,6 @@ public sealed partial class Ratelimiter<TKey> : IDisposable
         lock (shard.Gate)
         {
             return !Unsafe.IsNullRef(ref shard.Find(key, hash));
-        }
-    }
-
-    private static Func<long> TimeSource(Clock clock)
-    {
-        ArgumentNullException.ThrowIfNull(clock);
-        return ReferenceEquals(clock.TimeProvider, TimeProvider.System) ? CoarseSystemTime.NowMs : () => clock.TimeMsec;
-    }
-
-    // A looping call that throws stops for good; a failed prune is logged and the next one tries again.
-    private void Prune()
-    {
-        try
-        {
-            PruneAt(_nowMs());
-        }
-        catch (Exception ex)
-        {
-            Log.ForContext<Ratelimiter<TKey>>().Error(ex, "Pruning rate limiter {LimiterName} failed", Name);
         }
     }
 }
