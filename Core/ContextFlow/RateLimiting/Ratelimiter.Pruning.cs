@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Threading;
@@ -18,6 +19,13 @@ public sealed partial class Ratelimiter<TKey>
     /// <summary>The longest time a prune has held one shard's lock (the longest any caller could have waited on a prune).</summary>
     internal TimeSpan LongestPrunePause => Stopwatch.GetElapsedTime(0, Volatile.Read(ref _longestPrunePauseTicks));
 
+    // Keys looked at per hold of a shard's lock, so that a mass expiry never blocks callers for long.
+    private const int PruneChunk = 256;
+
+    // How far ahead a prune starts fetching keys' slots: lookups of due keys are independent, so their cache misses
+    // can overlap instead of queueing.
+    private const int PrefetchDistance = 8;
+
     // The reference's _prune_message_counts over every shard's wheel: only keys whose wheel bucket has ended are
     // looked at. A key used since it was scheduled is still non-empty and goes back on the wheel for when it may
     // be; a key whose live entry is later than this bucket (it was dropped and came back) is left alone.
@@ -25,36 +33,62 @@ public sealed partial class Ratelimiter<TKey>
     {
         var nowS = nowMs / 1000.0;
         var removed = 0;
+        var due = new List<(long Bucket, List<TKey> Keys)>();
         foreach (var shard in _shards)
         {
-            var started = Stopwatch.GetTimestamp();
-            lock (shard.Gate)
+            due.Clear();
+            Hold(shard, () =>
             {
                 while (shard.Wheel.TryPopDue(nowMs, out var bucket, out var keys))
                 {
-                    if (keys is null)
+                    if (keys is not null)
                     {
-                        continue;
-                    }
-
-                    var relativeBucket = bucket - _epochBucket;
-                    foreach (var key in keys)
-                    {
-                        removed += PruneKeyLocked(shard, key, relativeBucket, nowMs, nowS);
+                        due.Add((bucket - _epochBucket, keys));
                     }
                 }
+            });
 
-                shard.TrimIfSparse();
-            }
-
-            var held = Stopwatch.GetTimestamp() - started;
-            if (held > Volatile.Read(ref _longestPrunePauseTicks))
+            // Popped buckets belong to this prune alone; each key is looked up again under the lock, so callers may
+            // change the shard between chunks.
+            foreach (var (relativeBucket, keys) in due)
             {
-                Volatile.Write(ref _longestPrunePauseTicks, held);
+                for (var first = 0; first < keys.Count; first += PruneChunk)
+                {
+                    var last = Math.Min(first + PruneChunk, keys.Count);
+                    Hold(shard, () =>
+                    {
+                        for (var i = first; i < last; i++)
+                        {
+                            if (i + PrefetchDistance < last)
+                            {
+                                shard.Prefetch(Hash(keys[i + PrefetchDistance], _comparer));
+                            }
+
+                            removed += PruneKeyLocked(shard, keys[i], relativeBucket, nowMs, nowS);
+                        }
+                    });
+                }
             }
+
+            Hold(shard, shard.TrimIfSparse);
         }
 
         return removed;
+    }
+
+    private void Hold(Shard shard, Action work)
+    {
+        var started = Stopwatch.GetTimestamp();
+        lock (shard.Gate)
+        {
+            work();
+        }
+
+        var held = Stopwatch.GetTimestamp() - started;
+        if (held > Volatile.Read(ref _longestPrunePauseTicks))
+        {
+            Volatile.Write(ref _longestPrunePauseTicks, held);
+        }
     }
 
     private int PruneKeyLocked(Shard shard, TKey key, long relativeBucket, long nowMs, double nowS)
