@@ -36,8 +36,9 @@ namespace ContextFlow.RateLimiting;
 /// <b>Thread safety.</b> Every member may be called from any number of threads at once. Each call is atomic for
 /// its key: concurrent calls on one key behave as if made one after another in some order, so the actions
 /// allowed never exceed what the bucket permits. Keys are spread over independently locked shards; calls on
-/// different keys rarely contend, and a prune holds one shard's lock at a time. <see cref="Dispose"/> may race with
-/// other calls; calls that start after it throw <see cref="ObjectDisposedException"/>.
+/// different keys rarely contend, and a prune holds one shard's lock at a time, for at most 256 keys.
+/// <see cref="Dispose"/> may race with other calls; calls that start after it throw
+/// <see cref="ObjectDisposedException"/>.
 /// </para>
 /// </remarks>
 /// <example>
