@@ -18,7 +18,7 @@ public sealed class ClockOutsideServerAnalyzer : DiagnosticAnalyzer
     public override void Initialize(AnalysisContext context)
     {
         context.EnableConcurrentExecution();
-        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+        context.ConfigureGeneratedCodeAnalysis(GeneratedCode.Flags);
         context.RegisterCompilationStartAction(start =>
         {
             var types = ContextFlowTypes.Create(start.Compilation);
@@ -28,14 +28,16 @@ public sealed class ClockOutsideServerAnalyzer : DiagnosticAnalyzer
             }
 
             var boundary = new ContextBoundary(types.ContextBoundaryAttribute);
-            start.RegisterOperationAction(c => Analyze(c, clock, types.Server, boundary), OperationKind.ObjectCreation);
+            var generated = new GeneratedCode(types);
+            start.RegisterOperationAction(c => Analyze(c, clock, types.Server, boundary, generated), OperationKind.ObjectCreation);
         });
     }
 
-    private static void Analyze(OperationAnalysisContext context, INamedTypeSymbol clock, INamedTypeSymbol? server, ContextBoundary boundary)
+    private static void Analyze(OperationAnalysisContext context, INamedTypeSymbol clock, INamedTypeSymbol? server, ContextBoundary boundary, GeneratedCode generated)
     {
         var creation = (IObjectCreationOperation)context.Operation;
-        if (!ContextFlowTypes.Is(creation.Type, clock) || InsideServer(context.ContainingSymbol, server) || boundary.Contains(creation, context.ContainingSymbol))
+        if (!ContextFlowTypes.Is(creation.Type, clock) || InsideServer(context.ContainingSymbol, server) || boundary.Contains(creation, context.ContainingSymbol) ||
+            generated.Contains(creation, context.ContainingSymbol, context.CancellationToken))
         {
             return;
         }

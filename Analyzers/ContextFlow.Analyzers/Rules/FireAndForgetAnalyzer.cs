@@ -28,7 +28,7 @@ public sealed class FireAndForgetAnalyzer : DiagnosticAnalyzer
     public override void Initialize(AnalysisContext context)
     {
         context.EnableConcurrentExecution();
-        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+        context.ConfigureGeneratedCodeAnalysis(GeneratedCode.Flags);
         context.RegisterCompilationStartAction(start =>
         {
             var types = ContextFlowTypes.Create(start.Compilation);
@@ -39,11 +39,12 @@ public sealed class FireAndForgetAnalyzer : DiagnosticAnalyzer
 
             var boundary = new ContextBoundary(types.ContextBoundaryAttribute);
             var targets = new InjectionTargets(types.BackgroundProcesses, types.Server, "BackgroundProcesses");
-            start.RegisterOperationAction(c => Analyze(c, types, boundary, targets), OperationKind.Invocation);
+            var generated = new GeneratedCode(types);
+            start.RegisterOperationAction(c => Analyze(c, types, boundary, generated, targets), OperationKind.Invocation);
         });
     }
 
-    private static void Analyze(OperationAnalysisContext context, ContextFlowTypes types, ContextBoundary boundary, InjectionTargets targetFinder)
+    private static void Analyze(OperationAnalysisContext context, ContextFlowTypes types, ContextBoundary boundary, GeneratedCode generated, InjectionTargets targetFinder)
     {
         var invocation = (IInvocationOperation)context.Operation;
         var method = invocation.TargetMethod;
@@ -93,7 +94,7 @@ public sealed class FireAndForgetAnalyzer : DiagnosticAnalyzer
             return;
         }
 
-        if (boundary.Contains(invocation, context.ContainingSymbol))
+        if (boundary.Contains(invocation, context.ContainingSymbol) || generated.Contains(invocation, context.ContainingSymbol, context.CancellationToken))
         {
             return;
         }

@@ -27,7 +27,7 @@ public sealed class RawLifetimeCallbackAnalyzer : DiagnosticAnalyzer
     public override void Initialize(AnalysisContext context)
     {
         context.EnableConcurrentExecution();
-        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+        context.ConfigureGeneratedCodeAnalysis(GeneratedCode.Flags);
         context.RegisterCompilationStartAction(start =>
         {
             var types = ContextFlowTypes.Create(start.Compilation);
@@ -38,11 +38,12 @@ public sealed class RawLifetimeCallbackAnalyzer : DiagnosticAnalyzer
 
             var boundary = new ContextBoundary(types.ContextBoundaryAttribute);
             var targets = new InjectionTargets(types.Clock, types.Server, "Clock");
-            start.RegisterOperationAction(c => Analyze(c, types, boundary, targets), OperationKind.Invocation);
+            var generated = new GeneratedCode(types);
+            start.RegisterOperationAction(c => Analyze(c, types, boundary, generated, targets), OperationKind.Invocation);
         });
     }
 
-    private static void Analyze(OperationAnalysisContext context, ContextFlowTypes types, ContextBoundary boundary, InjectionTargets targetFinder)
+    private static void Analyze(OperationAnalysisContext context, ContextFlowTypes types, ContextBoundary boundary, GeneratedCode generated, InjectionTargets targetFinder)
     {
         var invocation = (IInvocationOperation)context.Operation;
         var method = invocation.TargetMethod;
@@ -59,7 +60,8 @@ public sealed class RawLifetimeCallbackAnalyzer : DiagnosticAnalyzer
             "ApplicationStopping" or "ApplicationStopped" => StoppingShape,
             _ => null,
         };
-        if (shape is null || !IsLifetime(property.ContainingType, types.HostApplicationLifetime!) || boundary.Contains(invocation, context.ContainingSymbol))
+        if (shape is null || !IsLifetime(property.ContainingType, types.HostApplicationLifetime!) || boundary.Contains(invocation, context.ContainingSymbol) ||
+            generated.Contains(invocation, context.ContainingSymbol, context.CancellationToken))
         {
             return;
         }

@@ -26,7 +26,7 @@ public sealed class RawTimerAnalyzer : DiagnosticAnalyzer
     public override void Initialize(AnalysisContext context)
     {
         context.EnableConcurrentExecution();
-        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+        context.ConfigureGeneratedCodeAnalysis(GeneratedCode.Flags);
         context.RegisterCompilationStartAction(start =>
         {
             var types = ContextFlowTypes.Create(start.Compilation);
@@ -37,15 +37,16 @@ public sealed class RawTimerAnalyzer : DiagnosticAnalyzer
 
             var boundary = new ContextBoundary(types.ContextBoundaryAttribute);
             var targets = new InjectionTargets(types.Clock, types.Server, "Clock");
-            start.RegisterOperationAction(c => AnalyzeCreation(c, types, boundary, targets), OperationKind.ObjectCreation);
+            var generated = new GeneratedCode(types);
+            start.RegisterOperationAction(c => AnalyzeCreation(c, types, boundary, generated, targets), OperationKind.ObjectCreation);
             if (types.TimeProvider is not null)
             {
-                start.RegisterOperationAction(c => AnalyzeInvocation(c, types, boundary, targets), OperationKind.Invocation);
+                start.RegisterOperationAction(c => AnalyzeInvocation(c, types, boundary, generated, targets), OperationKind.Invocation);
             }
         });
     }
 
-    private static void AnalyzeCreation(OperationAnalysisContext context, ContextFlowTypes types, ContextBoundary boundary, InjectionTargets targetFinder)
+    private static void AnalyzeCreation(OperationAnalysisContext context, ContextFlowTypes types, ContextBoundary boundary, GeneratedCode generated, InjectionTargets targetFinder)
     {
         var creation = (IObjectCreationOperation)context.Operation;
         var type = creation.Type;
@@ -55,10 +56,10 @@ public sealed class RawTimerAnalyzer : DiagnosticAnalyzer
         }
 
         var shape = ContextFlowTypes.Is(type, types.ThreadingTimer) ? Shape(creation.Arguments, types) : null;
-        Report(context, creation, "new " + type.Name, shape, boundary, targetFinder);
+        Report(context, creation, "new " + type.Name, shape, boundary, generated, targetFinder);
     }
 
-    private static void AnalyzeInvocation(OperationAnalysisContext context, ContextFlowTypes types, ContextBoundary boundary, InjectionTargets targetFinder)
+    private static void AnalyzeInvocation(OperationAnalysisContext context, ContextFlowTypes types, ContextBoundary boundary, GeneratedCode generated, InjectionTargets targetFinder)
     {
         var invocation = (IInvocationOperation)context.Operation;
         var method = invocation.TargetMethod;
@@ -67,12 +68,12 @@ public sealed class RawTimerAnalyzer : DiagnosticAnalyzer
             return;
         }
 
-        Report(context, invocation, "TimeProvider.CreateTimer", Shape(invocation.Arguments, types), boundary, targetFinder);
+        Report(context, invocation, "TimeProvider.CreateTimer", Shape(invocation.Arguments, types), boundary, generated, targetFinder);
     }
 
-    private static void Report(OperationAnalysisContext context, IOperation operation, string what, string? shape, ContextBoundary boundary, InjectionTargets targetFinder)
+    private static void Report(OperationAnalysisContext context, IOperation operation, string what, string? shape, ContextBoundary boundary, GeneratedCode generated, InjectionTargets targetFinder)
     {
-        if (boundary.Contains(operation, context.ContainingSymbol))
+        if (boundary.Contains(operation, context.ContainingSymbol) || generated.Contains(operation, context.ContainingSymbol, context.CancellationToken))
         {
             return;
         }

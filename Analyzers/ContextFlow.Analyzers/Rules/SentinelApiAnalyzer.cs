@@ -24,7 +24,7 @@ public sealed class SentinelApiAnalyzer : DiagnosticAnalyzer
     public override void Initialize(AnalysisContext context)
     {
         context.EnableConcurrentExecution();
-        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+        context.ConfigureGeneratedCodeAnalysis(GeneratedCode.Flags);
         context.RegisterCompilationStartAction(start =>
         {
             var types = ContextFlowTypes.Create(start.Compilation);
@@ -34,16 +34,18 @@ public sealed class SentinelApiAnalyzer : DiagnosticAnalyzer
             }
 
             var boundary = new ContextBoundary(types.ContextBoundaryAttribute);
-            start.RegisterOperationAction(c => Analyze(c, types, boundary), OperationKind.Invocation);
+            var generated = new GeneratedCode(types);
+            start.RegisterOperationAction(c => Analyze(c, types, boundary, generated), OperationKind.Invocation);
         });
     }
 
-    private static void Analyze(OperationAnalysisContext context, ContextFlowTypes types, ContextBoundary boundary)
+    private static void Analyze(OperationAnalysisContext context, ContextFlowTypes types, ContextBoundary boundary, GeneratedCode generated)
     {
         var invocation = (IInvocationOperation)context.Operation;
         var method = invocation.TargetMethod;
         var flowing = FlowingVariant(method, types);
-        if (flowing is null || boundary.Contains(invocation, context.ContainingSymbol))
+        if (flowing is null || boundary.Contains(invocation, context.ContainingSymbol) ||
+            generated.Contains(invocation, context.ContainingSymbol, context.CancellationToken))
         {
             return;
         }

@@ -26,7 +26,7 @@ public sealed class UndisposedScopeAnalyzer : DiagnosticAnalyzer
     public override void Initialize(AnalysisContext context)
     {
         context.EnableConcurrentExecution();
-        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+        context.ConfigureGeneratedCodeAnalysis(GeneratedCode.Flags);
         context.RegisterCompilationStartAction(start =>
         {
             var types = ContextFlowTypes.Create(start.Compilation);
@@ -35,11 +35,12 @@ public sealed class UndisposedScopeAnalyzer : DiagnosticAnalyzer
                 return;
             }
 
-            start.RegisterOperationAction(c => Analyze(c, scope), OperationKind.Invocation);
+            var generated = new GeneratedCode(types);
+            start.RegisterOperationAction(c => Analyze(c, scope, generated), OperationKind.Invocation);
         });
     }
 
-    private static void Analyze(OperationAnalysisContext context, INamedTypeSymbol scope)
+    private static void Analyze(OperationAnalysisContext context, INamedTypeSymbol scope, GeneratedCode generated)
     {
         var invocation = (IInvocationOperation)context.Operation;
         if (!SymbolEqualityComparer.Default.Equals(invocation.TargetMethod.ReturnType, scope))
@@ -48,7 +49,7 @@ public sealed class UndisposedScopeAnalyzer : DiagnosticAnalyzer
         }
 
         var shape = Classify(invocation);
-        if (shape is not null)
+        if (shape is not null && !generated.Contains(invocation, context.ContainingSymbol, context.CancellationToken))
         {
             context.ReportDiagnostic(Diagnostic.Create(
                 Descriptors.UndisposedContextScope,
