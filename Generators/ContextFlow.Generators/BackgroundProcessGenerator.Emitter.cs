@@ -11,7 +11,7 @@ public sealed partial class BackgroundProcessGenerator
         {
             var writer = SourceFile.Begin(model.Scope);
             var description = SymbolText.XmlEscape(model.Description);
-            writer.Doc($"<summary>\nStarts <c>{SymbolText.XmlEscape(model.MethodName)}</c> as the background process <c>{description}</c>: in a fresh context\nnamed <c>{description}-{{n}}</c> of the owning server, with no parent, whatever the caller's context.\n</summary>\n<returns>The task of the process's completion; it never faults (failures are logged in the process's context).</returns>");
+            writer.Doc($"<summary>\nStarts <c>{SymbolText.XmlEscape(model.MethodName)}</c> as the background process <c>{description}</c>: in a fresh context\nnamed <c>{description}-{{n}}</c> of the owning server, with no parent, whatever the caller's context.\n</summary>\n<returns>The task of the process's completion, as <c>RunAsBackgroundProcess</c> returns it.</returns>");
             writer.Line(SourceFile.GeneratedCodeAttribute);
             writer.Line(
                 model.Accessibility + (model.IsStatic ? " static" : "") + " global::System.Threading.Tasks.Task " + model.GeneratedName + model.TypeParameters +

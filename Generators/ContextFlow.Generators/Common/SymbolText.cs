@@ -202,7 +202,7 @@ internal static class SymbolText
     {
         if (value is null)
         {
-            return type.IsValueType && type.OriginalDefinition.SpecialType != SpecialType.System_Nullable_T ? "default" : "null";
+            return type.IsReferenceType ? "null" : "default";
         }
 
         if (type.TypeKind == TypeKind.Enum)
@@ -224,6 +224,7 @@ internal static class SymbolText
             double d when double.IsNegativeInfinity(d) => "double.NegativeInfinity",
             double d => d.ToString("R", CultureInfo.InvariantCulture) + "D",
             decimal m => m.ToString(CultureInfo.InvariantCulture) + "M",
+            sbyte or byte or short or ushort or int or uint or long or ulong => Convert.ToString(value, CultureInfo.InvariantCulture)!,
             _ => "(" + Type(type) + ")(" + Convert.ToString(value, CultureInfo.InvariantCulture) + ")",
         };
     }
