@@ -174,6 +174,22 @@ public sealed class LoggingContextTests : ContextCleanFixture
     }
 
     [Test]
+    public void Dispose_KeepsOtherAsyncLocalChangesMadeInsideTheScope()
+    {
+        var other = new System.Threading.AsyncLocal<string?>();
+        using (new LoggingContext("outer", "hs").Enter())
+        {
+            using (new LoggingContext("inner", "hs").Enter())
+            {
+                other.Value = "set inside";
+            }
+
+            Assert.That(LoggingContext.Current.Name, Is.EqualTo("outer"));
+            Assert.That(other.Value, Is.EqualTo("set inside"));
+        }
+    }
+
+    [Test]
     public void DefaultScope_DisposesAsANoOp()
     {
         default(LoggingContextScope).Dispose();

@@ -41,22 +41,23 @@ public readonly struct LoggingContextScope : IDisposable
             return;
         }
 
-        var found = LoggingContext.Current;
-        if (!ReferenceEquals(found, _entered))
-        {
-            LoggingContext.Errors.Report(found.IsSentinel
-                ? $"Expected logging context {_entered} was lost"
-                : $"Expected logging context {_entered} but found {found}");
-        }
-
-        // When nothing else changed the ExecutionContext inside the scope, reinstating the captured one is exact
-        // and allocates nothing; otherwise set our value back and keep the other AsyncLocals' changes.
+        // When nothing else changed the ExecutionContext inside the scope, the context is necessarily still ours,
+        // and reinstating the captured ExecutionContext is exact and allocates nothing.
         if (_after is not null && _before is not null && ReferenceEquals(ExecutionContext.Capture(), _after))
         {
             ExecutionContext.Restore(_before);
         }
         else
         {
+            // Something else changed: check, then set our value back and keep the other AsyncLocals' changes.
+            var found = LoggingContext.Current;
+            if (!ReferenceEquals(found, _entered))
+            {
+                LoggingContext.Errors.Report(found.IsSentinel
+                    ? $"Expected logging context {_entered} was lost"
+                    : $"Expected logging context {_entered} but found {found}");
+            }
+
             LoggingContext.SetCurrent(_previous);
         }
 
