@@ -195,11 +195,26 @@ public sealed class GeneratorUsageAnalyzerTests
                 [BackgroundProcess("d")]
                 public Task {|#3:SpanAsync|}(ReadOnlySpan<byte> data) => Task.CompletedTask;
             }
+
+            public interface IWork
+            {
+                Task RunAsync();
+            }
+
+            public partial class Work : IWork
+            {
+                private readonly BackgroundProcesses _processes = null!;
+
+                [BackgroundProcess("e")]
+                Task IWork.{|#4:RunAsync|}() => Task.CompletedTask;
+            }
             """,
         Verify.Diagnostic("CTX9004").WithLocation(0).WithArguments("Run", "it must return Task, Task<T>, ValueTask or ValueTask<T>"),
         Verify.Diagnostic("CTX9004").WithLocation(1).WithArguments("TwoTokensAsync", "it takes more than one CancellationToken"),
         Verify.Diagnostic("CTX9004").WithLocation(2).WithArguments("ByRefAsync", "parameter 'position' is passed by reference"),
-        Verify.Diagnostic("CTX9004").WithLocation(3).WithArguments("SpanAsync", "parameter 'data' is a ref struct"));
+        Verify.Diagnostic("CTX9004").WithLocation(3).WithArguments("SpanAsync", "parameter 'data' is a ref struct"),
+        Verify.Diagnostic("CTX9004").WithLocation(4)
+            .WithArguments("IWork.RunAsync", "only ordinary methods are supported, not explicit interface implementations or operators"));
 
     [Test]
     public Task SupportedBackgroundProcessSignatures_DoNotReportCTX9004() => Verify.VerifyAsync(Usings + """

@@ -114,6 +114,11 @@ public sealed partial class BackgroundProcessGenerator
 
         private static string? SignatureProblem(IMethodSymbol method, KnownTypes known)
         {
+            if (Checks.MethodKindProblem(method) is { } kindProblem)
+            {
+                return kindProblem;
+            }
+
             if (known.AwaitableKindOf(method.ReturnType) == AwaitableKind.None)
             {
                 return "it must return Task, Task<T>, ValueTask or ValueTask<T>";

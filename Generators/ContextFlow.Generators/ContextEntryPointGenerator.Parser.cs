@@ -112,6 +112,11 @@ public sealed partial class ContextEntryPointGenerator
 
         private static string? SignatureProblem(IMethodSymbol method)
         {
+            if (Checks.MethodKindProblem(method) is { } kindProblem)
+            {
+                return kindProblem;
+            }
+
             if (method.IsGenericMethod)
             {
                 return "a generic method has no single delegate type";

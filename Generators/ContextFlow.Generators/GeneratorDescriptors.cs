@@ -30,13 +30,13 @@ internal static class GeneratorDescriptors
         GeneratorDiagnosticIds.UnsupportedBackgroundProcess,
         "Unsupported [BackgroundProcess] method",
         "'{0}' cannot be a background process: {1}",
-        "A [BackgroundProcess] method returns Task, Task<T>, ValueTask or ValueTask<T>, takes at most one CancellationToken (which receives the process's shutdown token), and has no ref, out or in parameters and no ref struct or pointer parameters, since the generated starter captures its arguments.");
+        "A [BackgroundProcess] method is an ordinary method that returns Task, Task<T>, ValueTask or ValueTask<T>, takes at most one CancellationToken (which receives the process's shutdown token), and has no ref, out or in parameters and no ref struct or pointer parameters, since the generated starter captures its arguments.");
 
     public static readonly DiagnosticDescriptor UnsupportedEntryPoint = Create(
         GeneratorDiagnosticIds.UnsupportedEntryPoint,
         "Unsupported [ContextEntryPoint] method",
         "'{0}' cannot be a context entry point: {1}",
-        "A [ContextEntryPoint] method becomes an Action<...> or Func<...> delegate: it is not generic, has at most 16 parameters, no ref, out or in parameters, no ref struct or pointer parameters, and does not return by reference.");
+        "A [ContextEntryPoint] method becomes an Action<...> or Func<...> delegate: it is an ordinary method, not generic, has at most 16 parameters, no ref, out or in parameters, no ref struct or pointer parameters, and does not return by reference.");
 
     public static readonly DiagnosticDescriptor UnsupportedDecoratorMember = Create(
         GeneratorDiagnosticIds.UnsupportedDecoratorMember,

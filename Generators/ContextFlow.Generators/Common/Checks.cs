@@ -29,7 +29,11 @@ internal static class Checks
 
     /// <summary>The name given in the attribute's first argument; <see langword="null"/> when the attribute is broken.</summary>
     public static string? NameArgument(AttributeData attribute) =>
-        attribute.ConstructorArguments is [{ Value: var value }] ? value as string ?? "" : null;
+        attribute.ConstructorArguments is [{ Kind: not TypedConstantKind.Error, Value: var value }] ? value as string ?? "" : null;
+
+    /// <summary>Why a marked method is not one the generators can add a sibling member for.</summary>
+    public static string? MethodKindProblem(IMethodSymbol method) =>
+        method.MethodKind == MethodKind.Ordinary ? null : "only ordinary methods are supported, not explicit interface implementations or operators";
 
     /// <summary>Whether <paramref name="symbol"/> was written by these generators (a previous run's output).</summary>
     public static bool IsGenerated(ISymbol symbol) =>
