@@ -1,0 +1,107 @@
+using System;
+using System.Threading.Tasks;
+using ContextFlow.Tests.Support;
+using ContextFlow.Time;
+using Microsoft.Extensions.Time.Testing;
+
+namespace ContextFlow.Tests.Time;
+
+/// <summary>Tracking of delayed and looping calls, and what <see cref="Clock.Shutdown"/> leaves behind.</summary>
+public sealed class ClockShutdownTests : ContextCleanFixture
+{
+    private FakeTimeProvider _time = null!;
+    private Clock _clock = null!;
+
+    [SetUp]
+    public void CreateClock()
+    {
+        _time = new FakeTimeProvider();
+        _clock = new Clock(_time, "hs", new RunningSignal());
+    }
+
+    [Test]
+    public void CallLater_CancelRemovesFromTracking_AndFiringRemovesToo()
+    {
+        var fired = 0;
+        var cancelled = _clock.CallLater(TimeSpan.FromSeconds(1), () => fired++);
+        var kept = _clock.CallLater(TimeSpan.FromSeconds(1), () => fired++);
+        Assert.That(_clock.TrackedDelayedCallCount, Is.EqualTo(2));
+        Assert.That(cancelled.DueTime, Is.EqualTo(_time.GetUtcNow().AddSeconds(1)));
+
+        Assert.That(cancelled.Cancel(), Is.True);
+        Assert.That(cancelled.Cancel(), Is.False);
+        Assert.That((cancelled.IsActive, kept.IsActive), Is.EqualTo((false, true)));
+        Assert.That(_clock.TrackedDelayedCallCount, Is.EqualTo(1));
+
+        _time.Advance(TimeSpan.FromSeconds(1));
+        Assert.That(fired, Is.EqualTo(1));
+        Assert.That(kept.IsActive, Is.False);
+        Assert.That(kept.Cancel(), Is.False, "a call that ran cannot be cancelled");
+        Assert.That(_clock.TrackedDelayedCallCount, Is.Zero);
+    }
+
+    [Test]
+    public void Shutdown_CancelsTrackedCallsAndLoops_UntrackedCallsStillRun()
+    {
+        var fired = new System.Collections.Generic.List<string>();
+        var tracked = _clock.CallLater(TimeSpan.FromSeconds(1), () => fired.Add("tracked"));
+        var untracked = _clock.CallLater(TimeSpan.FromSeconds(1), () => fired.Add("untracked"), cancelOnShutdown: false);
+        var loop = _clock.LoopingCall(TimeSpan.FromSeconds(1), () => fired.Add("loop"));
+        Assert.That(_clock.TrackedDelayedCallCount, Is.EqualTo(1), "untracked calls are not counted");
+
+        _clock.Shutdown();
+        _clock.Shutdown();
+        _time.Advance(TimeSpan.FromSeconds(5));
+
+        Assert.That(fired, Is.EqualTo(new[] { "untracked" }));
+        Assert.That((tracked.IsActive, untracked.IsActive, loop.IsRunning), Is.EqualTo((false, false, false)));
+        Assert.That((_clock.TrackedDelayedCallCount, _clock.TrackedLoopingCallCount), Is.EqualTo((0, 0)));
+        Assert.That(_clock.IsShutdown);
+    }
+
+    [Test]
+    public void AfterShutdown_SchedulingThrowsWithTheReferenceMessages()
+    {
+        _clock.Shutdown();
+
+        Assert.That(() => _clock.CallLater(TimeSpan.FromSeconds(1), () => { }),
+            Throws.InvalidOperationException.With.Message.EqualTo("Cannot start delayed call. Clock has been shutdown"));
+        Assert.That(() => _clock.CallLater(TimeSpan.FromSeconds(1), () => Task.CompletedTask, cancelOnShutdown: false),
+            Throws.InvalidOperationException.With.Message.EqualTo("Cannot start delayed call. Clock has been shutdown"));
+        Assert.That(() => _clock.LoopingCall(TimeSpan.FromSeconds(1), () => { }),
+            Throws.InvalidOperationException.With.Message.EqualTo("Cannot start looping call. Clock has been shutdown"));
+        Assert.That(() => _clock.LoopingCallNow(TimeSpan.FromSeconds(1), () => Task.CompletedTask),
+            Throws.InvalidOperationException.With.Message.EqualTo("Cannot start looping call. Clock has been shutdown"));
+        Assert.That(() => _clock.CallWhenRunning(() => { }), Throws.InvalidOperationException);
+    }
+
+    [Test]
+    public void Shutdown_DropsWaitingCallWhenRunningCallbacks()
+    {
+        var signal = new RunningSignal();
+        var clock = new Clock(_time, "hs", signal);
+        var other = new Clock(_time, "other", signal);
+        var ran = new System.Collections.Generic.List<string>();
+        clock.CallWhenRunning(() => ran.Add("hs"));
+        other.CallWhenRunning(() => ran.Add("other"));
+
+        clock.Shutdown();
+        signal.MarkRunning();
+        signal.MarkRunning();
+
+        Assert.That(ran, Is.EqualTo(new[] { "other" }));
+    }
+
+    [Test]
+    public void Shutdown_CallScheduledInsideACallback_IsCancelledToo()
+    {
+        var fired = 0;
+        _clock.CallLater(TimeSpan.FromSeconds(1), () => _clock.CallLater(TimeSpan.FromSeconds(1), () => fired++));
+        _time.Advance(TimeSpan.FromSeconds(1));
+        Assert.That(_clock.TrackedDelayedCallCount, Is.EqualTo(1));
+
+        _clock.Shutdown();
+        _time.Advance(TimeSpan.FromSeconds(1));
+        Assert.That(fired, Is.Zero);
+    }
+}

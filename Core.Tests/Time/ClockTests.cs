@@ -1,0 +1,234 @@
+using System;
+using System.Collections.Generic;
+using System.Threading.Tasks;
+using ContextFlow.Tests.Support;
+using ContextFlow.Time;
+using Microsoft.Extensions.Time.Testing;
+
+namespace ContextFlow.Tests.Time;
+
+/// <summary>The reference's clock cases (test_sleep, test_looping_call, test_looping_call_now, test_call_later) and §2 checklist.</summary>
+public sealed class ClockTests : ContextCleanFixture
+{
+    private const string Server = "test_server";
+    private FakeTimeProvider _time = null!;
+    private Clock _clock = null!;
+
+    [SetUp]
+    public void CreateClock()
+    {
+        _time = new FakeTimeProvider();
+        _clock = new Clock(_time, Server, new RunningSignal());
+    }
+
+    [TearDown]
+    public void ShutdownClock() => _clock.Shutdown();
+
+    [Test]
+    public async Task test_sleep()
+    {
+        var competing = Task.Run(async () =>
+        {
+            using (new LoggingContext("competing", Server).Enter())
+            {
+                await _clock.SleepAsync(TimeSpan.Zero);
+                Assert.That(LoggingContext.Current.Name, Is.EqualTo("competing"));
+            }
+        });
+
+        using (new LoggingContext("foo", Server).Enter())
+        {
+            var sleep = _clock.SleepAsync(TimeSpan.FromSeconds(1));
+            Assert.That(sleep.IsCompleted, Is.False);
+            using (LoggingContext.Preserve())
+            {
+                _time.Advance(TimeSpan.FromSeconds(1));
+            }
+
+            await sleep;
+            Assert.That(LoggingContext.Current.Name, Is.EqualTo("foo"));
+        }
+
+        await competing;
+    }
+
+    [Test]
+    public async Task SleepAsync_ZeroDelay_YieldsAndResumesInCallersContext()
+    {
+        using (new LoggingContext("foo", Server).Enter())
+        {
+            var sleep = _clock.SleepAsync(TimeSpan.Zero);
+            Assert.That(sleep.IsCompleted, Is.False, "a zero sleep must still yield");
+            await sleep;
+            Assert.That(LoggingContext.Current.Name, Is.EqualTo("foo"));
+        }
+    }
+
+    [Test]
+    public void SleepAsync_Cancelled_EndsCancelledBeforeTheDelay()
+    {
+        using var cancel = new System.Threading.CancellationTokenSource();
+        var sleep = _clock.SleepAsync(TimeSpan.FromSeconds(10), cancel.Token);
+        cancel.Cancel();
+        Assert.That(async () => await sleep, Throws.InstanceOf<OperationCanceledException>());
+        Assert.That(() => _clock.SleepAsync(TimeSpan.FromSeconds(-1)), Throws.InstanceOf<ArgumentOutOfRangeException>());
+    }
+
+    [Test]
+    public async Task test_looping_call()
+    {
+        var completed = new TaskCompletionSource<(CallbackObservation Seen, string AfterSleep)>(TaskCreationOptions.RunContinuationsAsynchronously);
+        ILoopingCall loop;
+        using (new LoggingContext("foo", Server).Enter())
+        {
+            loop = _clock.LoopingCall(TimeSpan.FromSeconds(1), async () =>
+            {
+                var seen = CallbackObservation.Take();
+                using (new LoggingContext("competing", Server).Enter())
+                {
+                    await _clock.SleepAsync(TimeSpan.Zero);
+                    completed.TrySetResult((seen, LoggingContext.Current.Name));
+                }
+            });
+            Assert.That(LoggingContext.Current.Name, Is.EqualTo("foo"));
+        }
+
+        Assert.That(completed.Task.IsCompleted, Is.False, "the first call comes one interval later");
+        _time.Advance(TimeSpan.FromSeconds(1));
+        var (seen, afterSleep) = await completed.Task;
+        Assert.That(seen, Is.EqualTo(CallbackObservation.Fresh("looping_call", Server)));
+        Assert.That(afterSleep, Is.EqualTo("competing"));
+        Assert.That(loop.IsRunning);
+    }
+
+    [Test]
+    public void test_looping_call_now()
+    {
+        var seen = new List<(CallbackObservation Seen, DateTimeOffset At)>();
+        var start = _clock.UtcNow;
+        using (new LoggingContext("foo", Server).Enter())
+        {
+            _clock.LoopingCallNow(TimeSpan.FromSeconds(1), () => seen.Add((CallbackObservation.Take(), _clock.UtcNow)));
+            Assert.That(seen, Has.Count.EqualTo(1), "the first call happens before LoopingCallNow returns");
+            Assert.That(LoggingContext.Current.Name, Is.EqualTo("foo"));
+        }
+
+        _time.Advance(TimeSpan.FromSeconds(1));
+        _time.Advance(TimeSpan.FromSeconds(1));
+        Assert.That(seen, Is.EqualTo(new[]
+        {
+            (CallbackObservation.Fresh("looping_call", Server), start),
+            (CallbackObservation.Fresh("looping_call", Server), start.AddSeconds(1)),
+            (CallbackObservation.Fresh("looping_call", Server), start.AddSeconds(2)),
+        }));
+    }
+
+    [Test]
+    public void test_call_later()
+    {
+        var seen = new List<CallbackObservation>();
+        using (new LoggingContext("foo", Server).Enter())
+        {
+            _clock.CallLater(TimeSpan.FromSeconds(1), () => seen.Add(CallbackObservation.Take()));
+            _clock.CallLater(TimeSpan.Zero, () => seen.Add(CallbackObservation.Take()));
+            Assert.That(seen, Is.Empty, "a zero delay still runs on a later turn");
+            Assert.That(LoggingContext.Current.Name, Is.EqualTo("foo"));
+        }
+
+        _time.Advance(TimeSpan.FromMilliseconds(1));
+        Assert.That(seen, Has.Count.EqualTo(1));
+        _time.Advance(TimeSpan.FromSeconds(1));
+        Assert.That(seen, Is.EqualTo(new[] { CallbackObservation.Fresh("call_later", Server), CallbackObservation.Fresh("call_later", Server) }));
+    }
+
+    [Test]
+    public async Task CallLater_AsyncCallback_ContinuationsKeepTheCallLaterContext()
+    {
+        var done = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        _clock.CallLater(TimeSpan.FromSeconds(1), async () =>
+        {
+            await Task.Yield();
+            done.SetResult($"{LoggingContext.Current.Name}@{LoggingContext.Current.ServerName}");
+        });
+
+        _time.Advance(TimeSpan.FromSeconds(1));
+        Assert.That(await done.Task, Is.EqualTo("call_later@test_server"));
+    }
+
+    [Test]
+    public void CallLater_CallbackThrows_IsLoggedInTheCallbackContext()
+    {
+        _clock.CallLater(TimeSpan.FromSeconds(1), () => throw new InvalidOperationException("boom"));
+        _time.Advance(TimeSpan.FromSeconds(1));
+        Assert.That(Log.Messages, Has.Some.Contains("Unhandled exception in \"call_later\" callback"));
+    }
+
+    [Test]
+    public void CallWhenRunning_BeforeAndAfterTheSignal_RunsInCallWhenRunningContext()
+    {
+        var signal = new RunningSignal();
+        var clock = new Clock(_time, Server, signal);
+        var seen = new List<CallbackObservation>();
+        using (new LoggingContext("foo", Server).Enter())
+        {
+            clock.CallWhenRunning(() => seen.Add(CallbackObservation.Take()));
+            Assert.That(seen, Is.Empty);
+            signal.MarkRunning();
+            Assert.That(seen, Has.Count.EqualTo(1));
+            clock.CallWhenRunning(() => seen.Add(CallbackObservation.Take()));
+            Assert.That(LoggingContext.Current.Name, Is.EqualTo("foo"));
+        }
+
+        Assert.That(signal.IsRunning);
+        Assert.That(seen, Is.EqualTo(new[] { CallbackObservation.Fresh("call_when_running", Server), CallbackObservation.Fresh("call_when_running", Server) }));
+    }
+
+    [Test]
+    public void CallbackStartingOutsideTheSentinel_IsReported()
+    {
+        var leaked = new LoggingContext("leaky", Server);
+        _time.CreateTimer(_ => LoggingContext.SetCurrent(leaked), null, TimeSpan.FromSeconds(1), System.Threading.Timeout.InfiniteTimeSpan);
+        CallbackObservation? seen = null;
+        _clock.CallLater(TimeSpan.FromSeconds(2), () => seen = CallbackObservation.Take());
+
+        _time.Advance(TimeSpan.FromSeconds(2));
+        LoggingContext.SetCurrent(null);
+
+        Assert.That(TakeErrors(), Is.EqualTo(new[]
+        {
+            "Expected `call_later` callback from the timer to start with the sentinel logging context but saw leaky. " +
+            "In other words, another task shouldn't have leaked its logging context to us.",
+        }));
+        Assert.That(seen, Is.EqualTo(CallbackObservation.Fresh("call_later", Server)), "the callback still runs in its own context");
+    }
+
+    [Test]
+    public void CallbackThatLeaksItsContext_IsReportedAndDoesNotLeakIntoTheTimerThread()
+    {
+        _clock.CallLater(TimeSpan.FromSeconds(1), () => LoggingContext.SetCurrent(new LoggingContext("leaky", Server)));
+        _time.Advance(TimeSpan.FromSeconds(1));
+
+        Assert.That(TakeErrors(), Is.EqualTo(new[] { "Expected logging context call_later but found leaky" }));
+        Assert.That(LoggingContext.Current.IsSentinel);
+    }
+
+    [Test]
+    public void TimeMsecAndUtcNow_ReadTheTimeProvider()
+    {
+        _time.SetUtcNow(DateTimeOffset.FromUnixTimeMilliseconds(1_700_000_000_123));
+        Assert.That(_clock.TimeMsec, Is.EqualTo(1_700_000_000_123));
+        Assert.That(_clock.UtcNow, Is.EqualTo(DateTimeOffset.FromUnixTimeMilliseconds(1_700_000_000_123)));
+        Assert.That(_clock.ServerName, Is.EqualTo(Server));
+    }
+
+    [Test]
+    public void BadArguments_Throw()
+    {
+        Assert.That(() => new Clock(null!, Server), Throws.ArgumentNullException);
+        Assert.That(() => new Clock(_time, ""), Throws.ArgumentException);
+        Assert.That(() => _clock.CallLater(TimeSpan.FromSeconds(-1), () => { }), Throws.InstanceOf<ArgumentOutOfRangeException>());
+        Assert.That(() => _clock.CallLater(TimeSpan.Zero, (Action)null!), Throws.ArgumentNullException);
+        Assert.That(() => _clock.LoopingCall(TimeSpan.Zero, () => { }), Throws.InstanceOf<ArgumentOutOfRangeException>());
+        Assert.That(() => _clock.CallWhenRunning(null!), Throws.ArgumentNullException);
+    }
+}

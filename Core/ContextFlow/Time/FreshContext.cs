@@ -1,0 +1,97 @@
+using System;
+using System.Threading;
+using System.Threading.Tasks;
+using Serilog;
+
+namespace ContextFlow.Time;
+
+/// <summary>
+/// How work that outlives its caller starts: from an empty <see cref="ExecutionContext"/> (no AsyncLocal of anyone's,
+/// so no caller context, no <c>Activity.Current</c>, no logger scope), in a new named context of the owning server.
+/// </summary>
+/// <remarks>
+/// <para>
+/// Timers are created with flow suppressed, so a <see cref="TimeProvider.System"/> callback already starts on a
+/// thread-pool thread with the empty context. A provider that calls back inline (FakeTimeProvider runs due callbacks
+/// on the thread calling <c>Advance</c>, with that thread's AsyncLocals) does not, so every callback switches to the
+/// empty context itself with <see cref="ExecutionContext.Run"/>, which also restores the calling thread's context
+/// afterwards: nothing leaks in, nothing leaks out.
+/// </para>
+/// <para>
+/// The leak check (<see cref="ReportIfNotSentinel"/>) looks at what the callback sees <em>before</em> that switch,
+/// because after it the answer is always "sentinel". For a real timer that is the pool thread's context, which is the
+/// sentinel unless some earlier work on that thread leaked its context. For an inline provider it is the context of
+/// the thread driving time, which plays the role of the timer thread: it must be the sentinel too, so advancing fake
+/// time from inside a context is reported just like a leak.
+/// </para>
+/// </remarks>
+internal static class FreshContext
+{
+    private static readonly ExecutionContext s_empty = CaptureEmpty();
+
+    /// <summary>Runs <paramref name="body"/> from the empty execution context and restores the caller's afterwards.</summary>
+    public static void Run(ContextCallback body, object state) => ExecutionContext.Run(s_empty, body, state);
+
+    /// <summary>Reports through <see cref="LoggingContext.Errors"/> when a timer callback does not start in the sentinel.</summary>
+    public static void ReportIfNotSentinel(string kind)
+    {
+        if (LoggingContext.CurrentOrNull is not { } found)
+        {
+            return;
+        }
+
+        try
+        {
+            LoggingContext.Errors.Report(
+                $"Expected `{kind}` callback from the timer to start with the sentinel logging context but saw {found}. " +
+                "In other words, another task shouldn't have leaked its logging context to us.");
+        }
+        catch (Exception ex)
+        {
+            // A throwing handler must not take down the timer thread.
+            Log.ForContext(typeof(Clock)).Error(ex, "The logging-context error handler threw");
+        }
+    }
+
+    /// <summary>Logs the failure of a callback's task, once it completes, in the context the callback ran in.</summary>
+    public static void ObserveFailure(Task task, string kind)
+    {
+        if (task.IsCompleted)
+        {
+            LogIfFailed(task, kind);
+            return;
+        }
+
+        task.ContinueWith(
+            static (t, k) => LogIfFailed(t, (string)k!),
+            kind,
+            CancellationToken.None,
+            TaskContinuationOptions.ExecuteSynchronously,
+            TaskScheduler.Default);
+    }
+
+    public static void LogFailure(Exception exception, string kind) =>
+        Log.ForContext(typeof(Clock)).Error(exception, "Unhandled exception in {Kind} callback", kind);
+
+    private static void LogIfFailed(Task task, string kind)
+    {
+        if (task.IsFaulted)
+        {
+            LogFailure(task.Exception!.InnerExceptions.Count == 1 ? task.Exception.InnerException! : task.Exception, kind);
+        }
+        else if (task.IsCanceled)
+        {
+            Log.ForContext(typeof(Clock)).Debug("{Kind} callback was cancelled", kind);
+        }
+    }
+
+    [ContextBoundary("Captures the empty ExecutionContext on a thread that never had one; every callback starts from it")]
+    private static ExecutionContext CaptureEmpty()
+    {
+        ExecutionContext? empty = null;
+        var thread = new Thread(() => empty = ExecutionContext.Capture()) { IsBackground = true, Name = "ContextFlow.FreshContext" };
+        thread.UnsafeStart();
+        thread.Join();
+        return empty ?? throw new InvalidOperationException("A new thread had no execution context to capture.");
+    }
+}
