@@ -282,12 +282,17 @@ public sealed class GeneratorUsageAnalyzerTests
                 Task {|#0:ReadAsync|}(ref int position);
                 string {|#1:Name|} { get; init; }
                 static abstract IStore {|#2:Create|}();
+                static abstract int {|#3:Shared|} { get; }
+                static abstract IStore operator {|#4:+|}(IStore left, IStore right);
             }
             """,
         Verify.Diagnostic("CTX9006").WithLocation(0)
             .WithArguments("IStore", "IStore.ReadAsync(ref int)", "it is asynchronous and parameter 'position' is passed by reference, which an async method cannot declare"),
         Verify.Diagnostic("CTX9006").WithLocation(1).WithArguments("IStore", "IStore.Name", "an init accessor cannot set the inner instance's property"),
-        Verify.Diagnostic("CTX9006").WithLocation(2).WithArguments("IStore", "IStore.Create()", "static abstract and static virtual members cannot be forwarded to an instance"));
+        Verify.Diagnostic("CTX9006").WithLocation(2).WithArguments("IStore", "IStore.Create()", "static abstract and static virtual members cannot be forwarded to an instance"),
+        Verify.Diagnostic("CTX9006").WithLocation(3).WithArguments("IStore", "IStore.Shared", "static abstract and static virtual members cannot be forwarded to an instance"),
+        Verify.Diagnostic("CTX9006").WithLocation(4)
+            .WithArguments("IStore", "IStore.operator +(IStore, IStore)", "static abstract and static virtual members cannot be forwarded to an instance"));
 
     [Test]
     public Task MembersADecoratorCanWrap_DoNotReportCTX9006() => Verify.VerifyAsync(Usings + """

@@ -143,7 +143,9 @@ public sealed partial class ContextDecoratorGenerator
             {
                 foreach (var member in declaring.GetMembers())
                 {
-                    if (member is IMethodSymbol { MethodKind: not MethodKind.Ordinary } and not { IsStatic: true, IsAbstract: true })
+                    // Accessors come with their property or event; operators only matter when an implementer must supply them.
+                    if (member is IMethodSymbol { AssociatedSymbol: not null } ||
+                        member is IMethodSymbol { MethodKind: not MethodKind.Ordinary, IsStatic: true, IsAbstract: false, IsVirtual: false })
                     {
                         continue;
                     }
