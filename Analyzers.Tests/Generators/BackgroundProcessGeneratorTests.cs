@@ -80,6 +80,37 @@ public sealed class BackgroundProcessGeneratorTests
         """), nameof(BackgroundProcessGeneratorTests) + "." + nameof(Owners_MatchSnapshot));
 
     [Test]
+    public void PrimaryConstructorParameters_MatchSnapshot() => Snapshot.Match(GeneratorRunner.Generate(new BackgroundProcessGenerator(), """
+        using System.Threading;
+        using System.Threading.Tasks;
+        using ContextFlow;
+        using ContextFlow.Background;
+        using ContextFlow.Hosting;
+
+        namespace Sample;
+
+        public partial class Pruner(BackgroundProcesses processes, int batchSize)
+        {
+            [BackgroundProcess("prune")]
+            public Task PruneAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+        }
+
+        public partial class Notifier(Server? server)
+        {
+            [BackgroundProcess("notify")]
+            public Task NotifyAsync(string user) => Task.CompletedTask;
+        }
+
+        public partial class Kept(BackgroundProcesses processes)
+        {
+            private readonly BackgroundProcesses _processes = processes;
+
+            [BackgroundProcess("kept")]
+            public Task KeepAsync() => Task.CompletedTask;
+        }
+        """), nameof(BackgroundProcessGeneratorTests) + "." + nameof(PrimaryConstructorParameters_MatchSnapshot));
+
+    [Test]
     public void InvalidUse_GeneratesNothing()
     {
         var files = GeneratorRunner.Generate(new BackgroundProcessGenerator(), """

@@ -75,6 +75,20 @@ public sealed class ContextEntryPointGeneratorTests
         """), nameof(ContextEntryPointGeneratorTests) + "." + nameof(Owners_MatchSnapshot));
 
     [Test]
+    public void PrimaryConstructorParameter_MatchesSnapshot() => Snapshot.Match(GeneratorRunner.Generate(new ContextEntryPointGenerator(), """
+        using ContextFlow;
+        using ContextFlow.Time;
+
+        namespace Sample;
+
+        public partial class Listener(Clock clock)
+        {
+            [ContextEntryPoint("on_message")]
+            public void OnMessage(string message) { }
+        }
+        """), nameof(ContextEntryPointGeneratorTests) + "." + nameof(PrimaryConstructorParameter_MatchesSnapshot));
+
+    [Test]
     public void InvalidUse_GeneratesNothing()
     {
         var files = GeneratorRunner.Generate(new ContextEntryPointGenerator(), """

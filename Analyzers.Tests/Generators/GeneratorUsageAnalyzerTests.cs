@@ -136,6 +136,40 @@ public sealed class GeneratorUsageAnalyzerTests
         }
         """);
 
+    [Test]
+    public Task PrimaryConstructorParameterAlreadyUsedInAnInitializer_ReportsCTX9002() => Verify.VerifyAsync(Usings + """
+        public sealed class Cache(Clock clock)
+        {
+            public Clock Clock { get; } = clock;
+        }
+
+        public partial class Listener(Clock clock)
+        {
+            private readonly Cache _cache = new(clock);
+
+            [ContextEntryPoint("a")]
+            public void {|CTX9002:OnEvent|}() { }
+        }
+
+        public partial class Shadowed(Clock clock)
+        {
+            [ContextEntryPoint("b")]
+            public void {|CTX9002:OnEvent|}(Clock clock) { }
+        }
+        """);
+
+    [Test]
+    public Task PrimaryConstructorParameter_DoesNotReportCTX9002() => Verify.VerifyAsync(Usings + """
+        public partial class Listener(Clock clock, BackgroundProcesses processes)
+        {
+            [ContextEntryPoint("a")]
+            public void OnEvent() { }
+
+            [BackgroundProcess("b")]
+            public Task RunAsync() => Task.CompletedTask;
+        }
+        """);
+
     // CTX9003
 
     [Test]
@@ -170,6 +204,26 @@ public sealed class GeneratorUsageAnalyzerTests
             public Task RunAsync() => Task.CompletedTask;
 
             [ContextEntryPoint("b")]
+            public void OnEvent() { }
+        }
+        """);
+
+    [Test]
+    public Task TwoPrimaryConstructorParameters_ReportCTX9003() => Verify.VerifyAsync(Usings + """
+        public partial class Listener(Clock first, Clock second)
+        {
+            [ContextEntryPoint("a")]
+            public void {|CTX9003:OnEvent|}() { }
+        }
+        """);
+
+    [Test]
+    public Task AMemberOutranksAPrimaryConstructorParameter_DoesNotReportCTX9003() => Verify.VerifyAsync(Usings + """
+        public partial class Listener(Clock clock, Clock other)
+        {
+            private readonly Clock _clock = clock;
+
+            [ContextEntryPoint("a")]
             public void OnEvent() { }
         }
         """);

@@ -28,6 +28,14 @@ internal sealed partial class MessageListener
     }
 }
 
+internal sealed partial class PrimaryConstructorListener(Clock clock)
+{
+    public LoggingContext? Seen { get; private set; }
+
+    [ContextEntryPoint("on_tick")]
+    public void OnTick() => Seen = LoggingContext.Current;
+}
+
 public sealed class ContextEntryPointBehaviourTests : ContextCleanFixture
 {
     private readonly Clock _clock = new(new FakeTimeProvider(), "hs.example");
@@ -96,6 +104,17 @@ public sealed class ContextEntryPointBehaviourTests : ContextCleanFixture
             Assert.That(seen.ServerName, Is.EqualTo("hs.example"));
             Assert.That(LoggingContext.Current.IsSentinel, Is.True);
         });
+    }
+
+    [Test]
+    public void PrimaryConstructorClock_IsTheOwner()
+    {
+        var listener = new PrimaryConstructorListener(_clock);
+
+        listener.OnTickEntryPoint();
+
+        Assert.That(listener.Seen, Is.Not.Null);
+        Assert.That((listener.Seen!.Name, listener.Seen.ServerName), Is.EqualTo(("on_tick", "hs.example")));
     }
 
     [Test]

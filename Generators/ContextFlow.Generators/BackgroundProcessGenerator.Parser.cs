@@ -62,7 +62,7 @@ public sealed partial class BackgroundProcessGenerator
             }
 
             cancellationToken.ThrowIfCancellationRequested();
-            var owners = Owners.Find(known, type, method.IsStatic, OwnerNeed.BackgroundProcesses);
+            var owners = Owners.Find(known, type, method.IsStatic, OwnerNeed.BackgroundProcesses, method.Parameters.Select(p => p.Name).ToList());
             if (owners.Count == 0)
             {
                 valid = Checks.Report(diagnostics, GeneratorDescriptors.NoOwner, Checks.LocationOf(method), method.Name, AttributeName, type.Name, "a BackgroundProcesses or a Server");
@@ -86,7 +86,7 @@ public sealed partial class BackgroundProcessGenerator
 
             var kept = method.Parameters.Where(p => !known.IsCancellationToken(p.Type)).ToList();
             var tokenName = "cancellationToken";
-            while (kept.Any(p => p.Name == tokenName))
+            while (kept.Any(p => p.Name == tokenName) || owners[0].Display == tokenName)
             {
                 tokenName += "_";
             }

@@ -59,7 +59,7 @@ public sealed partial class ContextEntryPointGenerator
             }
 
             cancellationToken.ThrowIfCancellationRequested();
-            var owners = Owners.Find(known, type, method.IsStatic, OwnerNeed.ServerName);
+            var owners = Owners.Find(known, type, method.IsStatic, OwnerNeed.ServerName, method.Parameters.Select(p => p.Name).ToList());
             if (owners.Count == 0)
             {
                 valid = Checks.Report(diagnostics, GeneratorDescriptors.NoOwner, Checks.LocationOf(method), method.Name, AttributeName, type.Name, "a Server or a Clock");
