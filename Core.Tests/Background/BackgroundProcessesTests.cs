@@ -1,0 +1,156 @@
+using System;
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using ContextFlow.Background;
+using ContextFlow.Tests.Support;
+using ContextFlow.Tests.Time;
+using ContextFlow.Time;
+using Microsoft.Extensions.Time.Testing;
+using Serilog.Events;
+
+namespace ContextFlow.Tests.Background;
+
+/// <summary>Reference §4: run_as_background_process contexts, failures and shutdown.</summary>
+public sealed class BackgroundProcessesTests : ContextCleanFixture
+{
+    private FakeTimeProvider _time = null!;
+    private Clock _clock = null!;
+    private BackgroundProcesses _processes = null!;
+
+    [SetUp]
+    public void CreateServerParts()
+    {
+        _time = new FakeTimeProvider();
+        _clock = new Clock(_time, "hs", new RunningSignal());
+        _processes = new BackgroundProcesses("hs", _clock);
+    }
+
+    [TearDown]
+    public async Task ShutdownServerParts()
+    {
+        await _processes.ShutdownAsync(TimeSpan.Zero);
+        _clock.Shutdown();
+    }
+
+    [Test]
+    public async Task RunAsBackgroundProcess_RunsInDescNContextWithoutParent_CallerUnchanged()
+    {
+        var seen = new ConcurrentQueue<CallbackObservation>();
+        Task first, second, other;
+        using (new Activity("request").Start())
+        using (new LoggingContext("GET-1", "hs").Enter())
+        {
+            CallbackObservation.Other.Value = "request scope";
+            first = _processes.RunAsBackgroundProcess("prune", _ => Observe(seen));
+            second = _processes.RunAsBackgroundProcess("prune", async _ =>
+            {
+                await _clock.SleepAsync(TimeSpan.Zero);
+                await Observe(seen);
+            });
+            other = _processes.RunAsBackgroundProcess("notify", _ => Observe(seen));
+            Assert.That(CallbackObservation.Take(), Is.EqualTo(new CallbackObservation("GET-1", "hs", false, true, "request scope")));
+            CallbackObservation.Other.Value = null;
+        }
+
+        await Task.WhenAll(first, second, other);
+        Assert.That(seen.Select(s => s with { HasActivity = false }), Is.EquivalentTo(new[]
+        {
+            CallbackObservation.Fresh("prune-0", "hs"), CallbackObservation.Fresh("prune-1", "hs"), CallbackObservation.Fresh("notify-0", "hs"),
+        }));
+        Assert.That(_processes.RunningCount, Is.Zero);
+    }
+
+    [Test]
+    public async Task RunAsBackgroundProcess_Throws_LoggedWithTheReferenceMessageAndNeverRethrown()
+    {
+        var sync = _processes.RunAsBackgroundProcess("sync", _ => throw new InvalidOperationException("sync boom"));
+        var late = _processes.RunAsBackgroundProcess("late", async _ =>
+        {
+            await _clock.SleepAsync(TimeSpan.Zero);
+            throw new InvalidOperationException("late boom");
+        });
+
+        await Task.WhenAll(sync, late);
+        Assert.That((sync.IsCompletedSuccessfully, late.IsCompletedSuccessfully), Is.EqualTo((true, true)));
+        var errors = Log.Events.Where(e => e.Level == LogEventLevel.Error).Select(e => (e.RenderMessage(), e.Exception?.Message));
+        Assert.That(errors, Is.EquivalentTo(new[]
+        {
+            ("Background process '\"sync\"' threw an exception", "sync boom"),
+            ("Background process '\"late\"' threw an exception", "late boom"),
+        }));
+        Assert.That(Log.Events.Select(e => e.MessageTemplate.Text), Has.Some.EqualTo("Background process '{Description}' threw an exception"));
+    }
+
+    [Test]
+    public async Task ShutdownAsync_CancelsEveryProcessAndWaits_ThenLaunchingThrows()
+    {
+        var cancelled = 0;
+        var processes = Enumerable.Range(0, 3).Select(_ => _processes.RunAsBackgroundProcess("wait", async ct =>
+        {
+            try
+            {
+                await _clock.SleepAsync(TimeSpan.FromDays(1), ct);
+            }
+            finally
+            {
+                Interlocked.Increment(ref cancelled);
+            }
+        })).ToArray();
+
+        await _processes.ShutdownAsync(TimeSpan.FromSeconds(10));
+
+        Assert.That(cancelled, Is.EqualTo(3));
+        Assert.That(processes.Select(p => p.IsCompletedSuccessfully), Is.All.True);
+        Assert.That(Log.Events.Where(e => e.Level >= LogEventLevel.Warning), Is.Empty, "cancellation by shutdown is not an error");
+        Assert.That(() => _processes.RunAsBackgroundProcess("late", _ => Task.CompletedTask),
+            Throws.InvalidOperationException.With.Message.EqualTo("Cannot start background process. Server has been shutdown"));
+    }
+
+    [Test]
+    public async Task ShutdownAsync_ProcessIgnoresCancellation_GivesUpAfterTheGracePeriodOnTheClock()
+    {
+        var never = new TaskCompletionSource();
+        var stubborn = _processes.RunAsBackgroundProcess("stubborn", _ => never.Task);
+
+        var shutdown = _processes.ShutdownAsync(TimeSpan.FromSeconds(5));
+        Assert.That(shutdown.IsCompleted, Is.False);
+        _time.Advance(TimeSpan.FromSeconds(5));
+        await shutdown;
+
+        Assert.That(Log.Messages, Has.Some.Contains("still running after the shutdown grace period"));
+        never.SetResult();
+        await stubborn;
+    }
+
+    [Test]
+    public async Task ShutdownAsync_FromARequest_ResumesInTheRequest()
+    {
+        var waiting = _processes.RunAsBackgroundProcess("wait", ct => _clock.SleepAsync(TimeSpan.FromDays(1), ct));
+        using (new LoggingContext("hs_shutdown", "hs").Enter())
+        {
+            await _processes.ShutdownAsync(TimeSpan.FromSeconds(1));
+            Assert.That(LoggingContext.Current.Name, Is.EqualTo("hs_shutdown"));
+        }
+
+        Assert.That(waiting.IsCompletedSuccessfully);
+    }
+
+    [Test]
+    public void BadArguments_Throw()
+    {
+        Assert.That(() => new BackgroundProcesses("other", _clock), Throws.ArgumentException);
+        Assert.That(() => new BackgroundProcesses("hs", null!), Throws.ArgumentNullException);
+        Assert.That(() => _processes.RunAsBackgroundProcess("", _ => Task.CompletedTask), Throws.ArgumentException);
+        Assert.That(() => _processes.RunAsBackgroundProcess("x", null!), Throws.ArgumentNullException);
+        Assert.That(() => _processes.ShutdownAsync(TimeSpan.FromSeconds(-1)), Throws.InstanceOf<ArgumentOutOfRangeException>());
+    }
+
+    private static Task Observe(ConcurrentQueue<CallbackObservation> seen)
+    {
+        seen.Enqueue(CallbackObservation.Take());
+        return Task.CompletedTask;
+    }
+}

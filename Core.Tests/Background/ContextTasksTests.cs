@@ -1,0 +1,205 @@
+using System;
+using System.Threading;
+using System.Threading.Tasks;
+using ContextFlow.Background;
+using ContextFlow.Tests.Support;
+using ContextFlow.Time;
+using Microsoft.Extensions.Time.Testing;
+using Serilog.Events;
+
+namespace ContextFlow.Tests.Background;
+
+/// <summary>Reference §3 (TimeoutDeferredTest, the timeout_deferred context bug) and defer_to_thread.</summary>
+public sealed class ContextTasksTests : ContextCleanFixture
+{
+    private FakeTimeProvider _time = null!;
+    private Clock _clock = null!;
+
+    [SetUp]
+    public void CreateClock()
+    {
+        _time = new FakeTimeProvider();
+        _clock = new Clock(_time, "hs", new RunningSignal());
+    }
+
+    [TearDown]
+    public void ShutdownClock() => _clock.Shutdown();
+
+    [Test]
+    public void test_times_out()
+    {
+        using var cancel = new CancellationTokenSource();
+        var work = new TaskCompletionSource<int>();
+        var cancellerRan = false;
+        cancel.Token.Register(() =>
+        {
+            cancellerRan = true;
+            work.TrySetCanceled(cancel.Token);
+        });
+
+        var timed = work.Task.TimeoutAsync(TimeSpan.FromSeconds(1), _clock, cancel);
+        _time.Advance(TimeSpan.FromMilliseconds(999));
+        Assert.That((cancellerRan, timed.IsCompleted), Is.EqualTo((false, false)));
+
+        _time.Advance(TimeSpan.FromMilliseconds(1));
+        Assert.That(cancellerRan);
+        Assert.That(async () => await timed, Throws.TypeOf<TimeoutException>());
+    }
+
+    [Test]
+    public void test_times_out_when_canceller_throws()
+    {
+        using var cancel = new CancellationTokenSource();
+        cancel.Token.Register(() => throw new InvalidOperationException("canceller boom"));
+        var timed = new TaskCompletionSource<int>().Task.TimeoutAsync(TimeSpan.FromSeconds(1), _clock, cancel);
+
+        _time.Advance(TimeSpan.FromSeconds(1));
+
+        Assert.That(async () => await timed, Throws.TypeOf<TimeoutException>());
+        Assert.That(Log.Events, Has.Some.Matches<LogEvent>(e => e.MessageTemplate.Text == "Canceller failed during timeout" && e.Level == LogEventLevel.Error));
+    }
+
+    [Test]
+    public void test_logcontext_is_preserved_on_timeout_cancellation()
+    {
+        using var cancel = new CancellationTokenSource();
+        async Task<int> Inner(CancellationToken token)
+        {
+            await _clock.SleepAsync(TimeSpan.FromSeconds(10), token);
+            return 1;
+        }
+
+        Task<int> inner;
+        using (new LoggingContext("one", "hs").Enter())
+        {
+            inner = Inner(cancel.Token);
+            var timed = inner.TimeoutAsync(TimeSpan.FromSeconds(1), _clock, cancel);
+            Assert.That(LoggingContext.Current.Name, Is.EqualTo("one"));
+            using (LoggingContext.Preserve())
+            {
+                _time.Advance(TimeSpan.FromSeconds(1));
+            }
+
+            Assert.That(async () => await timed, Throws.TypeOf<TimeoutException>());
+            Assert.That(LoggingContext.Current.Name, Is.EqualTo("one"));
+        }
+
+        Assert.That(async () => await inner, Throws.InstanceOf<OperationCanceledException>(), "the inner work saw the cancellation");
+    }
+
+    [Test]
+    public async Task test_logcontext_is_not_lost_when_awaiting_on_timeout_cancellation()
+    {
+        using var cancel = new CancellationTokenSource();
+        var work = new TaskCompletionSource<int>();
+        cancel.Token.Register(() => work.TrySetCanceled(cancel.Token));
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        var competing = Task.Run(async () =>
+        {
+            using (new LoggingContext("competing", "hs").Enter())
+            {
+                var timed = work.Task.TimeoutAsync(TimeSpan.FromSeconds(1), _clock, cancel);
+                started.SetResult();
+                var error = Assert.ThrowsAsync<TimeoutException>(async () => await timed);
+                Assert.That(error, Is.Not.Null);
+                Assert.That(LoggingContext.Current.Name, Is.EqualTo("competing"));
+            }
+        });
+
+        await started.Task;
+        _time.Advance(TimeSpan.FromSeconds(1));
+        Assert.That(LoggingContext.Current.IsSentinel, "the thread that ran the timer is back in the sentinel");
+        await competing;
+    }
+
+    [Test]
+    public async Task TimeoutAsync_WorkCompletesFirst_ResultPassesThroughAndTimerIsCancelled()
+    {
+        var work = new TaskCompletionSource<string>();
+        var timed = work.Task.TimeoutAsync(TimeSpan.FromSeconds(1), _clock);
+        Assert.That(_clock.TrackedDelayedCallCount, Is.EqualTo(1));
+
+        work.SetResult("done");
+        Assert.That(await timed, Is.EqualTo("done"));
+        Assert.That(_clock.TrackedDelayedCallCount, Is.Zero, "no tracked call is left behind");
+        _time.Advance(TimeSpan.FromSeconds(2));
+    }
+
+    [Test]
+    public void TimeoutAsync_WorkFailsOrIsCancelledFirst_OutcomePassesThrough()
+    {
+        var failing = new TaskCompletionSource<int>();
+        var cancelled = new TaskCompletionSource<int>();
+        var timedFailing = failing.Task.TimeoutAsync(TimeSpan.FromSeconds(1), _clock);
+        var timedCancelled = cancelled.Task.TimeoutAsync(TimeSpan.FromSeconds(1), _clock);
+
+        failing.SetException(new InvalidOperationException("boom"));
+        cancelled.SetCanceled();
+
+        Assert.That(async () => await timedFailing, Throws.InvalidOperationException.With.Message.EqualTo("boom"));
+        Assert.That(async () => await timedCancelled, Throws.InstanceOf<OperationCanceledException>());
+        Assert.That(_clock.TrackedDelayedCallCount, Is.Zero);
+        Assert.That(() => failing.Task.TimeoutAsync(TimeSpan.FromSeconds(-1), _clock), Throws.InstanceOf<ArgumentOutOfRangeException>());
+    }
+
+    [Test]
+    public async Task DeferToThreadPool_RunsOnThePoolInAChildNamedAfterTheCaller()
+    {
+        var caller = new LoggingContext("GET-7", "hs", request: new RequestInfo("GET-7"));
+        using (caller.Enter())
+        {
+            var seen = await ContextTasks.DeferToThreadPool(() =>
+            {
+                var current = LoggingContext.Current;
+                current.RecordDatabaseTransaction(TimeSpan.FromMilliseconds(3));
+                return (current.Name, current.ServerName, current.Parent, current.Request, Thread.CurrentThread.IsThreadPoolThread, Same: ReferenceEquals(current, caller));
+            });
+
+            Assert.That(seen, Is.EqualTo(("GET-7", "hs", caller, caller.Request, true, false)));
+            Assert.That(LoggingContext.Current, Is.SameAs(caller));
+        }
+
+        Assert.That(caller.GetResourceUsage().DbTxnCount, Is.EqualTo(1));
+    }
+
+    [Test]
+    public async Task DeferToThreadPool_CpuTimeReachesTheCaller()
+    {
+        Assume.That(OperatingSystem.IsLinux() || OperatingSystem.IsWindows(), "per-thread CPU clocks exist on Linux and Windows");
+        LoggingContext.TrackCpuTime = true;
+        var caller = new LoggingContext("GET-8", "hs");
+        using (caller.Enter())
+        {
+            await ContextTasks.DeferToThreadPool(() => BurnCpu(TimeSpan.FromMilliseconds(30)));
+        }
+
+        Assert.That(caller.GetResourceUsage().CpuTime, Is.GreaterThanOrEqualTo(TimeSpan.FromMilliseconds(30)));
+    }
+
+    [Test]
+    public async Task DeferToThreadPool_FromTheSentinel_WarnsMetricsWillBeLost()
+    {
+        var seen = await ContextTasks.DeferToThreadPool(() => (LoggingContext.Current.Name, LoggingContext.Current.Parent));
+        Assert.That(seen, Is.EqualTo(("sentinel", (LoggingContext?)null)));
+        Assert.That(Log.Events, Has.Some.Matches<LogEvent>(e =>
+            e.Level == LogEventLevel.Warning && e.RenderMessage() == "Calling DeferToThreadPool from sentinel context: metrics will be lost"));
+        Assert.That(() => ContextTasks.DeferToThreadPool<int>(null!), Throws.ArgumentNullException);
+    }
+
+    // CPU time, not wall time, so a busy machine cannot starve the measurement.
+    private static double BurnCpu(TimeSpan cpu)
+    {
+        var start = ThreadCpuClock.NowTicks();
+        var x = 0.0;
+        while (ThreadCpuClock.NowTicks() - start < cpu.Ticks)
+        {
+            for (var i = 0; i < 1000; i++)
+            {
+                x += Math.Sqrt(x + i);
+            }
+        }
+
+        return x;
+    }
+}

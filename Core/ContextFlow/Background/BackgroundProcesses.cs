@@ -1,0 +1,215 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using ContextFlow.Time;
+using Serilog;
+
+namespace ContextFlow.Background;
+
+/// <summary>
+/// Runs the work of one server that outlives whoever started it ("background processes"), each in a fresh context
+/// <c>"{description}-{n}"</c> of the server (n counts per description from 0), and stops them all at shutdown.
+/// </summary>
+/// <remarks>
+/// <para>
+/// A background process never inherits its caller's context: it has no parent (its usage is not charged to the
+/// request that started it), none of the caller's AsyncLocals reach it, and its span <c>bgproc.{description}</c> is a
+/// new root with a link to the caller's span rather than a child of it. The caller's context and
+/// <c>Activity.Current</c> are unchanged when <see cref="RunAsBackgroundProcess"/> returns.
+/// </para>
+/// <para>
+/// Exceptions are logged as <c>"Background process '{description}' threw an exception"</c>; they never reach the
+/// returned task, so nothing is left unobserved. Metrics: see <c>docs/background-processes.md</c> (instruments
+/// <c>contextflow.background_process.*</c>, tagged <c>name</c> and <c>server_name</c>).
+/// </para>
+/// <para>All members are thread-safe.</para>
+/// </remarks>
+/// <example>
+/// <code>
+/// var processes = new BackgroundProcesses("tenant-a.example", clock);
+/// processes.RunAsBackgroundProcess("prune_cache", async ct =>
+/// {
+///     await cache.PruneAsync(ct);            // context "prune_cache-0", span "bgproc.prune_cache"
+/// });                                        // the task never faults: awaiting it is optional
+/// await processes.ShutdownAsync(TimeSpan.FromSeconds(5));
+/// </code>
+/// </example>
+public sealed class BackgroundProcesses
+{
+    private readonly object _gate = new();
+    private readonly Dictionary<string, int> _nextIndex = new(StringComparer.Ordinal);
+    private readonly HashSet<BackgroundProcess> _running = new();
+    private readonly Dictionary<string, ResourceUsage> _usageTotals = new(StringComparer.Ordinal);
+    private readonly CancellationTokenSource _shutdown = new();
+    private readonly Clock _clock;
+    private Task? _shutdownTask;
+
+    /// <summary>Creates the background-process runner of one server.</summary>
+    /// <param name="serverName">The server every process's context is attributed to.</param>
+    /// <param name="clock">The server's clock: the shutdown grace period is measured on it.</param>
+    /// <exception cref="ArgumentException"><paramref name="serverName"/> is empty or differs from the clock's.</exception>
+    /// <exception cref="ArgumentNullException"><paramref name="clock"/> is <see langword="null"/>.</exception>
+    public BackgroundProcesses(string serverName, Clock clock)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(serverName);
+        ArgumentNullException.ThrowIfNull(clock);
+        if (!string.Equals(serverName, clock.ServerName, StringComparison.Ordinal))
+        {
+            throw new ArgumentException($"The clock belongs to server '{clock.ServerName}', not '{serverName}'.", nameof(clock));
+        }
+
+        ServerName = serverName;
+        _clock = clock;
+        BackgroundProcessMetrics.Register(this);
+    }
+
+    /// <summary>The server these processes belong to.</summary>
+    public string ServerName { get; }
+
+    /// <summary>The processes currently running.</summary>
+    internal int RunningCount
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _running.Count;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Starts <paramref name="work"/> as a background process. It begins synchronously, on the calling thread, in its
+    /// own context, until its first incomplete await; the caller's context is untouched when this returns.
+    /// </summary>
+    /// <param name="description">What the process does, e.g. <c>"prune_cache"</c>; names its context, span and metrics.</param>
+    /// <param name="work">The work; its token is cancelled by <see cref="ShutdownAsync"/>.</param>
+    /// <returns>A task that completes when the work has ended, successfully or not; it never faults.</returns>
+    /// <exception cref="ArgumentException"><paramref name="description"/> is null or empty.</exception>
+    /// <exception cref="ArgumentNullException"><paramref name="work"/> is <see langword="null"/>.</exception>
+    /// <exception cref="InvalidOperationException">The server has been shut down.</exception>
+    public Task RunAsBackgroundProcess(string description, Func<CancellationToken, Task> work)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(description);
+        ArgumentNullException.ThrowIfNull(work);
+
+        // Read before leaving the caller's execution context; inside the process it is gone on purpose.
+        var callerSpan = Activity.Current?.Context;
+        BackgroundProcess process;
+        lock (_gate)
+        {
+            if (_shutdownTask is not null)
+            {
+                throw new InvalidOperationException("Cannot start background process. Server has been shutdown");
+            }
+
+            _nextIndex.TryGetValue(description, out var index);
+            _nextIndex[description] = index + 1;
+            process = new BackgroundProcess(this, description, index, work, _shutdown.Token, callerSpan);
+            _running.Add(process);
+        }
+
+        process.Start();
+        return process.Task;
+    }
+
+    /// <summary>
+    /// Refuses new processes, cancels the token every process got, and waits for them to end — at most
+    /// <paramref name="grace"/> on the server's clock, after which the ones still running are logged and abandoned.
+    /// Calling it again returns a task that completes at the same time.
+    /// </summary>
+    /// <param name="grace">How long to wait for processes to honour cancellation.</param>
+    /// <returns>A task that completes when every process has ended or the grace period is over; it never faults.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="grace"/> is negative.</exception>
+    public Task ShutdownAsync(TimeSpan grace)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(grace, TimeSpan.Zero);
+        TaskCompletionSource completion;
+        BackgroundProcess[] running;
+        lock (_gate)
+        {
+            if (_shutdownTask is not null)
+            {
+                return _shutdownTask;
+            }
+
+            completion = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            _shutdownTask = completion.Task;
+            running = [.. _running];
+        }
+
+        // Outside the lock: cancellation callbacks run inline and may finish processes, which take the lock.
+        return ShutdownCoreAsync(running, grace, completion);
+    }
+
+    internal void OnFinished(BackgroundProcess process)
+    {
+        lock (_gate)
+        {
+            _running.Remove(process);
+            AddUsage(process);
+        }
+    }
+
+    /// <summary>Charges what running processes used since the last collection and returns the totals per description.</summary>
+    internal List<(string Description, ResourceUsage Total)> CollectUsageTotals()
+    {
+        lock (_gate)
+        {
+            foreach (var process in _running)
+            {
+                AddUsage(process);
+            }
+
+            return _usageTotals.Select(entry => (entry.Key, entry.Value)).ToList();
+        }
+    }
+
+    private void AddUsage(BackgroundProcess process)
+    {
+        var delta = process.Usage.Next(process.Context.GetResourceUsage());
+        _usageTotals[process.Description] = _usageTotals.GetValueOrDefault(process.Description) + delta;
+    }
+
+    private async Task ShutdownCoreAsync(BackgroundProcess[] running, TimeSpan grace, TaskCompletionSource completion)
+    {
+        try
+        {
+            try
+            {
+                _shutdown.Cancel();
+            }
+            catch (AggregateException ex)
+            {
+                Log.ForContext<BackgroundProcesses>().Error(ex, "A background process's cancellation callback threw during shutdown");
+            }
+
+            var all = Task.WhenAll(running.Select(p => p.Task));
+            if (!all.IsCompleted)
+            {
+                using var graceOver = new CancellationTokenSource();
+                var first = await Task.WhenAny(all, _clock.SleepAsync(grace, graceOver.Token)).ConfigureAwait(false);
+                await graceOver.CancelAsync().ConfigureAwait(false);
+                if (first != all)
+                {
+                    var left = running.Where(p => !p.Task.IsCompleted).Select(p => p.Context.Name).ToArray();
+                    Log.ForContext<BackgroundProcesses>().Warning(
+                        "{Count} background processes still running after the shutdown grace period: {Processes}", left.Length, left);
+                }
+            }
+
+            BackgroundProcessMetrics.Unregister(this);
+        }
+        catch (Exception ex)
+        {
+            Log.ForContext<BackgroundProcesses>().Error(ex, "Shutting down background processes failed");
+        }
+        finally
+        {
+            completion.TrySetResult();
+        }
+    }
+}
