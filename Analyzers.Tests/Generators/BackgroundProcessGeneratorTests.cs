@@ -159,4 +159,24 @@ public sealed class BackgroundProcessGeneratorTests
                 public Task PruneAsync(int batchSize) => Task.CompletedTask;
             }
             """);
+
+    [Test]
+    public void EditOfTheMarkedMethod_RegeneratesIt()
+    {
+        const string Source = """
+            using System.Threading.Tasks;
+            using ContextFlow;
+            using ContextFlow.Background;
+
+            public partial class Pruner
+            {
+                private readonly BackgroundProcesses _processes = null!;
+
+                [BackgroundProcess("prune")]
+                public Task PruneAsync(int batchSize) => Task.CompletedTask;
+            }
+            """;
+
+        IncrementalChecks.AssertRegeneratedAfterEdit(new BackgroundProcessGenerator(), Source, Source.Replace("\"prune\"", "\"prune_old\""));
+    }
 }

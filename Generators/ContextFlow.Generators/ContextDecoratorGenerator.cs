@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using ContextFlow.Generators.Common;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -23,8 +24,7 @@ public sealed partial class ContextDecoratorGenerator : IIncrementalGenerator
                 static (syntax, cancellationToken) => Parser.Parse(
                     new KnownTypes(syntax.SemanticModel.Compilation), (INamedTypeSymbol)syntax.TargetSymbol, diagnostics: null, cancellationToken))
             .WithTrackingName(TrackingNames.Parsed)
-            .Where(static model => model is not null)
-            .Select(static (model, _) => model!)
+            .SelectMany(static (model, _) => model is null ? ImmutableArray<Model>.Empty : ImmutableArray.Create(model))
             .WithTrackingName(TrackingNames.Valid);
 
         context.RegisterSourceOutput(models, static (output, model) => output.AddSource(model.HintName, Emitter.Emit(model)));

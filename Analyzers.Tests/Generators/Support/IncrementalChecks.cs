@@ -57,4 +57,20 @@ internal static class IncrementalChecks
                 Is.All.EqualTo(IncrementalStepRunReason.Cached), "source output ran again");
         });
     }
+
+    /// <summary>The other side of the caching test: an edit that changes the model must reach the output.</summary>
+    public static void AssertRegeneratedAfterEdit(IIncrementalGenerator generator, string source, string editedSource)
+    {
+        var compilation = GeneratorTestCompilation.Create(source, Unrelated);
+        var driver = GeneratorRunner.CreateDriver(generator).RunGenerators(compilation);
+        var markedTree = compilation.SyntaxTrees.First();
+        var edited = compilation.ReplaceSyntaxTree(
+            markedTree, CSharpSyntaxTree.ParseText(editedSource, GeneratorTestCompilation.ParseOptions, markedTree.FilePath));
+        var second = driver.RunGenerators(edited).GetRunResult().Results.Single();
+
+        Assert.That(second.TrackedSteps[TrackingNames.Valid].SelectMany(r => r.Outputs).Select(o => o.Reason),
+            Has.Some.EqualTo(IncrementalStepRunReason.Modified).Or.Some.EqualTo(IncrementalStepRunReason.New));
+        Assert.That(second.TrackedOutputSteps.SelectMany(s => s.Value).SelectMany(r => r.Outputs).Select(o => o.Reason),
+            Has.Some.EqualTo(IncrementalStepRunReason.Modified).Or.Some.EqualTo(IncrementalStepRunReason.New));
+    }
 }

@@ -34,7 +34,10 @@ internal sealed record ParameterModel(string Attributes, string Modifier, string
 /// <param name="MayBeNull">Whether the member is annotated nullable, so the generated code must check it.</param>
 internal sealed record OwnerModel(string Expression, string Display, bool MayBeNull);
 
-/// <summary>Names the generators give to tracked pipeline steps, read by the caching tests.</summary>
+/// <summary>
+/// Names the generators give to their pipeline steps, read by the caching tests: <see cref="Parsed"/> turns each marked
+/// declaration into a model (or null when it cannot be generated); <see cref="Valid"/> keeps the models.
+/// </summary>
 internal static class TrackingNames
 {
     public const string Parsed = nameof(Parsed);
