@@ -142,8 +142,8 @@ public sealed class ContextDecoratorBehaviourTests : ContextCleanFixture
             Assert.That(counts.Select(m => m.Value), Is.EqualTo(new[] { 1.0, 1.0 }));
             Assert.That(counts.Select(m => m.Tag("server_name")), Is.All.EqualTo("hs.example"));
             Assert.That(metrics.For("contextflow.block.duration", "IKeyStore.Put"), Has.Count.EqualTo(2));
-            Assert.That(metrics.For("contextflow.block.db.transactions", "IKeyStore.Put").Sum(m => m.Value), Is.EqualTo(2));
-            Assert.That(metrics.For("contextflow.block.db.transaction_time", "IKeyStore.Put").Sum(m => m.Value), Is.EqualTo(0.02).Within(1e-9));
+            Assert.That(metrics.For("contextflow.block.db_transactions", "IKeyStore.Put").Sum(m => m.Value), Is.EqualTo(2));
+            Assert.That(metrics.For("contextflow.block.db_transaction_duration", "IKeyStore.Put").Sum(m => m.Value), Is.EqualTo(0.02).Within(1e-9));
         });
     }
 

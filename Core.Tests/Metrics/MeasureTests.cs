@@ -47,9 +47,9 @@ public sealed class MeasureTests : ContextCleanFixture
             Assert.That(metrics.For("contextflow.block.count", "fetch_keys").Select(m => m.Value), Is.EqualTo(new[] { 1.0 }));
             Assert.That(metrics.For("contextflow.block.duration", "fetch_keys").Single().Value, Is.GreaterThanOrEqualTo(0));
             Assert.That(metrics.For("contextflow.block.cpu_time", "fetch_keys").Single().Value, Is.Zero);
-            Assert.That(metrics.For("contextflow.block.db.transactions", "fetch_keys").Single().Value, Is.EqualTo(1));
-            Assert.That(metrics.For("contextflow.block.db.transaction_time", "fetch_keys").Single().Value, Is.EqualTo(0.25));
-            Assert.That(metrics.For("contextflow.block.db.wait_time", "fetch_keys").Single().Value, Is.EqualTo(0.5));
+            Assert.That(metrics.For("contextflow.block.db_transactions", "fetch_keys").Single().Value, Is.EqualTo(1));
+            Assert.That(metrics.For("contextflow.block.db_transaction_duration", "fetch_keys").Single().Value, Is.EqualTo(0.25));
+            Assert.That(metrics.For("contextflow.block.db_connection_wait", "fetch_keys").Single().Value, Is.EqualTo(0.5));
             Assert.That(metrics.For("contextflow.block.in_flight", "fetch_keys").Select(m => m.Value), Is.EqualTo(new[] { 1.0, -1.0 }));
             Assert.That(metrics.For("contextflow.block.count", "fetch_keys").Single().Tag("server_name"), Is.EqualTo("hs"));
         });

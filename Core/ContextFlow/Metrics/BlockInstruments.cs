@@ -9,9 +9,9 @@ internal static class BlockInstruments
     public const string CountName = "contextflow.block.count";
     public const string DurationName = "contextflow.block.duration";
     public const string CpuTimeName = "contextflow.block.cpu_time";
-    public const string DbTransactionsName = "contextflow.block.db.transactions";
-    public const string DbTransactionTimeName = "contextflow.block.db.transaction_time";
-    public const string DbWaitTimeName = "contextflow.block.db.wait_time";
+    public const string DbTransactionsName = "contextflow.block.db_transactions";
+    public const string DbTransactionDurationName = "contextflow.block.db_transaction_duration";
+    public const string DbConnectionWaitName = "contextflow.block.db_connection_wait";
     public const string InFlightName = "contextflow.block.in_flight";
 
     public static readonly Counter<long> Count = ContextFlowMetrics.Meter.CreateCounter<long>(
@@ -26,11 +26,11 @@ internal static class BlockInstruments
     public static readonly Counter<long> DbTransactions = ContextFlowMetrics.Meter.CreateCounter<long>(
         DbTransactionsName, "{transaction}", "Database transactions run inside a block.");
 
-    public static readonly Counter<double> DbTransactionTime = ContextFlowMetrics.Meter.CreateCounter<double>(
-        DbTransactionTimeName, "s", "Time spent in database transactions inside a block.");
+    public static readonly Counter<double> DbTransactionDuration = ContextFlowMetrics.Meter.CreateCounter<double>(
+        DbTransactionDurationName, "s", "Time spent in database transactions inside a block.");
 
-    public static readonly Counter<double> DbWaitTime = ContextFlowMetrics.Meter.CreateCounter<double>(
-        DbWaitTimeName, "s", "Time spent waiting for a database connection inside a block.");
+    public static readonly Counter<double> DbConnectionWait = ContextFlowMetrics.Meter.CreateCounter<double>(
+        DbConnectionWaitName, "s", "Time spent waiting for a database connection inside a block.");
 
     public static readonly UpDownCounter<long> InFlight = ContextFlowMetrics.Meter.CreateUpDownCounter<long>(
         InFlightName, "{block}", "Blocks currently running.");

@@ -18,8 +18,8 @@ namespace ContextFlow.Metrics;
 /// </para>
 /// <para>
 /// Instruments: <c>contextflow.block.count</c>, <c>contextflow.block.duration</c> (s, histogram),
-/// <c>contextflow.block.cpu_time</c> (s), <c>contextflow.block.db.transactions</c>,
-/// <c>contextflow.block.db.transaction_time</c> (s), <c>contextflow.block.db.wait_time</c> (s) and
+/// <c>contextflow.block.cpu_time</c> (s), <c>contextflow.block.db_transactions</c>,
+/// <c>contextflow.block.db_transaction_duration</c> (s), <c>contextflow.block.db_connection_wait</c> (s) and
 /// <c>contextflow.block.in_flight</c>.
 /// </para>
 /// <para>
@@ -99,8 +99,8 @@ public readonly struct Measure : IDisposable
         BlockInstruments.Duration.Record(elapsed.TotalSeconds, tags);
         BlockInstruments.CpuTime.Add(usage.CpuTime.TotalSeconds, tags);
         BlockInstruments.DbTransactions.Add(usage.DbTxnCount, tags);
-        BlockInstruments.DbTransactionTime.Add(usage.DbTxnDuration.TotalSeconds, tags);
-        BlockInstruments.DbWaitTime.Add(usage.DbSchedDuration.TotalSeconds, tags);
+        BlockInstruments.DbTransactionDuration.Add(usage.DbTxnDuration.TotalSeconds, tags);
+        BlockInstruments.DbConnectionWait.Add(usage.DbSchedDuration.TotalSeconds, tags);
     }
 
     private static TagList Tags(LoggingContext context) => new()
