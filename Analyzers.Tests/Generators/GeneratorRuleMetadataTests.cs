@@ -66,7 +66,7 @@ public sealed class GeneratorRuleMetadataTests
     public void ReadmeRuleTable_HasTheRow(DiagnosticDescriptor descriptor)
     {
         var readme = File.ReadAllText(Path.Combine(s_repositoryRoot, "README.md"));
-        var table = readme[readme.IndexOf("## Rules", StringComparison.Ordinal)..];
+        var table = readme[readme.IndexOf("## Generator rules", StringComparison.Ordinal)..];
 
         Assert.That(table, Does.Contain($"| {descriptor.Id} | {descriptor.Title} | Error |"));
         Assert.That(table, Does.Contain($"[{descriptor.Id}](docs/rules/{descriptor.Id}.md)"));
