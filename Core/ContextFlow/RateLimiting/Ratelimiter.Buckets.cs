@@ -1,0 +1,143 @@
+using System;
+using System.Runtime.CompilerServices;
+
+namespace ContextFlow.RateLimiting;
+
+public sealed partial class Ratelimiter<TKey>
+{
+    // The reference's wheel granularity; a key is pruned at most one bucket after its bucket empties.
+    internal const long PruneBucketMs = 5000;
+
+    // How far ahead a key is put on the wheel. A key due later (a very slow rate) is looked at again then and
+    // re-scheduled, so the wheel never spans more than this, whatever the rate.
+    private const long MaxScheduleAheadMs = 10 * 60 * 1000;
+
+    internal (bool Allowed, double TimeAllowed) CanDoActionAt(
+        long nowMs, TKey key, double? rateHz, double? burstCount, bool update, int nActions)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        var hash = Hash(key, _comparer);
+        return CanDoActionAt(nowMs, key, hash, rateHz, burstCount, update, nActions);
+    }
+
+    private (bool Allowed, double TimeAllowed) CanDoActionAt(
+        long nowMs, TKey key, uint hash, double? rateHz, double? burstCount, bool update, int nActions)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(nActions);
+        var rate = rateHz is { } r ? RatelimitArguments.CheckRate(r, nameof(rateHz)) : _rateHz;
+        var burst = burstCount is { } b ? RatelimitArguments.CheckBurst(b, nameof(burstCount)) : _burstCount;
+        if (_overrides is { } hook && hook(key) is { } overridden)
+        {
+            if (overridden.IsExempt)
+            {
+                return (true, -1.0);
+            }
+
+            rate = overridden.RateHz;
+            burst = overridden.BurstCount;
+        }
+
+        var nowS = nowMs / 1000.0;
+        if (rate == 0)
+        {
+            // A bucket that never drains would need memory forever: at rate 0 each call stands alone.
+            return (!(0 > burst - nActions), -1.0);
+        }
+
+        var shard = ShardFor(hash);
+        long count;
+        double start;
+        bool allowed;
+        lock (shard.Gate)
+        {
+            ref var slot = ref shard.Find(key, hash);
+            var exists = !Unsafe.IsNullRef(ref slot);
+            count = exists ? slot.Count : 0;
+            start = exists ? slot.StartS : nowS;
+            var performed = count - ((nowS - start) * rate);
+            if (performed < 0)
+            {
+                performed = 0;
+                count = 0;
+                start = nowS;
+            }
+
+            // Written as "performed > burst - n" rather than "performed + n > burst" to match the reference's
+            // rounding exactly.
+            allowed = !(performed > burst - nActions);
+            if (allowed)
+            {
+                count += nActions;
+                if (update)
+                {
+                    StoreLocked(shard, ref slot, key, hash, count, start, rate, nowMs, nowS);
+                }
+            }
+        }
+
+        var timeAllowed = start + ((count - burst + 1) / rate);
+        return (allowed, timeAllowed < nowS ? nowS : timeAllowed);
+    }
+
+    internal void RecordActionAt(long nowMs, TKey key, int nActions)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        var nowS = nowMs / 1000.0;
+        var hash = Hash(key, _comparer);
+        var shard = ShardFor(hash);
+        lock (shard.Gate)
+        {
+            ref var slot = ref shard.Find(key, hash);
+            if (Unsafe.IsNullRef(ref slot))
+            {
+                StoreLocked(shard, ref slot, key, hash, nActions, nowS, _rateHz, nowMs, nowS);
+            }
+            else
+            {
+                StoreLocked(shard, ref slot, key, hash, (long)slot.Count + nActions, slot.StartS, slot.RateHz, nowMs, nowS);
+            }
+        }
+    }
+
+    // The reference's _record_action_inner: drop a bucket that is already empty, else store it and make sure
+    // the wheel will look at it once it may be.
+    private void StoreLocked(
+        Shard shard, ref Slot slot, TKey key, uint hash, long count, double start, double rate, long nowMs, double nowS)
+    {
+        var exists = !Unsafe.IsNullRef(ref slot);
+        var pruneAt = rate > 0 ? start + (count / rate) : double.NegativeInfinity;
+        if (pruneAt <= nowS)
+        {
+            if (exists)
+            {
+                shard.Remove(ref slot);
+            }
+
+            return;
+        }
+
+        if (!exists)
+        {
+            slot = ref shard.Add(key, hash);
+        }
+
+        // A count beyond int.MaxValue would take decades to drain at any rate this accepts; saturate.
+        slot.Count = (int)Math.Min(count, int.MaxValue);
+        slot.StartS = start;
+        slot.RateHz = rate;
+        if (slot.ScheduledBucket == 0)
+        {
+            ScheduleLocked(shard, ref slot, nowMs, pruneAt);
+        }
+    }
+
+    private void ScheduleLocked(Shard shard, ref Slot slot, long nowMs, double pruneAtS)
+    {
+        // The reference waits 100 ms past the moment the bucket empties.
+        var thenMs = (long)Math.Min((pruneAtS + 0.1) * 1000, nowMs + MaxScheduleAheadMs);
+        var bucket = shard.Wheel.Schedule(nowMs, slot.Key, thenMs);
+        slot.ScheduledBucket = (int)Math.Clamp(bucket - _epochBucket, 1, int.MaxValue);
+    }
+
+    private Shard ShardFor(uint hash) => _shards[hash >> _shardShift];
+}
