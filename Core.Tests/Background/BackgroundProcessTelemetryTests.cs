@@ -65,6 +65,45 @@ public sealed class BackgroundProcessTelemetryTests : ContextCleanFixture
     }
 
     [Test]
+    public async Task MeterListener_CpuTimeOfAProcess_IsExportedUnderItsDescription()
+    {
+        Assume.That(OperatingSystem.IsLinux() || OperatingSystem.IsWindows(), "per-thread CPU clocks exist on Linux and Windows");
+        LoggingContext.TrackCpuTime = true;
+        var server = $"cpu-{Guid.NewGuid():N}.example";
+        var cpu = new ConcurrentQueue<(double Seconds, string? Name)>();
+        using var listener = new MeterListener
+        {
+            InstrumentPublished = (instrument, l) =>
+            {
+                if (instrument.Name == "contextflow.background_process.cpu_time")
+                {
+                    l.EnableMeasurementEvents(instrument);
+                }
+            },
+        };
+        listener.SetMeasurementEventCallback<double>((_, v, tags, _) =>
+        {
+            if (Tag(tags, "server_name") == server)
+            {
+                cpu.Enqueue((v, Tag(tags, "name")));
+            }
+        });
+        listener.Start();
+
+        var processes = new BackgroundProcesses(server, new Clock(new FakeTimeProvider(), server, new RunningSignal()));
+        await processes.RunAsBackgroundProcess("hash", _ =>
+        {
+            BurnCpu(TimeSpan.FromMilliseconds(20));
+            return Task.CompletedTask;
+        });
+        listener.RecordObservableInstruments();
+        await processes.ShutdownAsync(TimeSpan.Zero);
+
+        Assert.That(cpu.Select(c => c.Name), Is.All.EqualTo("hash"));
+        Assert.That(cpu.Max(c => c.Seconds), Is.GreaterThanOrEqualTo(0.020));
+    }
+
+    [Test]
     public void test_update_metrics_with_negative_time_diff()
     {
         var reporter = new UsageReporter();
@@ -145,6 +184,22 @@ public sealed class BackgroundProcessTelemetryTests : ContextCleanFixture
 
     private static double Last(List<(string Instrument, double Value, string? Name, string? Server)> measurements, string instrument) =>
         measurements.Last(m => m.Instrument == instrument).Value;
+
+    // CPU time, not wall time, so a busy machine cannot starve the measurement.
+    private static double BurnCpu(TimeSpan cpu)
+    {
+        var start = ThreadCpuClock.NowTicks();
+        var x = 0.0;
+        while (ThreadCpuClock.NowTicks() - start < cpu.Ticks)
+        {
+            for (var i = 0; i < 1000; i++)
+            {
+                x += Math.Sqrt(x + i);
+            }
+        }
+
+        return x;
+    }
 
     private static string? Tag(ReadOnlySpan<KeyValuePair<string, object?>> tags, string key)
     {

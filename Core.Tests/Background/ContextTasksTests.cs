@@ -144,6 +144,24 @@ public sealed class ContextTasksTests : ContextCleanFixture
     }
 
     [Test]
+    public async Task TimeoutAsync_TaskWithoutResult_TimesOutAndCancelsOrPassesThrough()
+    {
+        using var cancel = new CancellationTokenSource();
+        var sleeping = _clock.SleepAsync(TimeSpan.FromDays(1), cancel.Token);
+        var timedOut = sleeping.TimeoutAsync(TimeSpan.FromSeconds(1), _clock, cancel);
+        var finishing = new TaskCompletionSource();
+        var passedThrough = finishing.Task.TimeoutAsync(TimeSpan.FromSeconds(1), _clock);
+
+        finishing.SetResult();
+        await passedThrough;
+        _time.Advance(TimeSpan.FromSeconds(1));
+
+        Assert.That(async () => await timedOut, Throws.TypeOf<TimeoutException>());
+        Assert.That(async () => await sleeping, Throws.InstanceOf<OperationCanceledException>(), "the work was cancelled");
+        Assert.That(_clock.TrackedDelayedCallCount, Is.Zero);
+    }
+
+    [Test]
     public async Task DeferToThreadPool_RunsOnThePoolInAChildNamedAfterTheCaller()
     {
         var caller = new LoggingContext("GET-7", "hs", request: new RequestInfo("GET-7"));

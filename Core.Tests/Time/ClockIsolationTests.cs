@@ -20,18 +20,23 @@ public sealed class ClockIsolationTests : ContextCleanFixture
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
 
     [Test]
-    public void FakeTimeProvider_CallbacksSeeNeitherTheSchedulersNorTheAdvancersAsyncLocals()
+    public async Task FakeTimeProvider_CallbacksSeeNeitherTheSchedulersNorTheAdvancersAsyncLocals()
     {
         var time = new FakeTimeProvider();
         var signal = new RunningSignal();
         var clock = new Clock(time, "hs", signal);
         var seen = new ConcurrentQueue<(string Kind, CallbackObservation Seen)>();
+        var asyncDone = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         using (new Activity("request").Start())
         using (new LoggingContext("GET-1", "hs", request: new RequestInfo("GET-1")).Enter())
         {
             CallbackObservation.Other.Value = "request scope";
             clock.CallLater(TimeSpan.FromSeconds(1), () => seen.Enqueue(("call_later", CallbackObservation.Take())));
-            clock.CallLater(TimeSpan.FromSeconds(1), () => Observe(seen, "call_later async"));
+            clock.CallLater(TimeSpan.FromSeconds(1), async () =>
+            {
+                await Observe(seen, "call_later async");
+                asyncDone.SetResult();
+            });
             clock.LoopingCall(TimeSpan.FromSeconds(1), () => seen.Enqueue(("looping_call", CallbackObservation.Take())));
             clock.LoopingCallNow(TimeSpan.FromSeconds(1), () => seen.Enqueue(("looping_call_now", CallbackObservation.Take())));
             clock.CallWhenRunning(() => seen.Enqueue(("call_when_running", CallbackObservation.Take())));
@@ -46,6 +51,7 @@ public sealed class ClockIsolationTests : ContextCleanFixture
         CallbackObservation.Other.Value = null;
         advancer.Stop();
         clock.Shutdown();
+        await asyncDone.Task.WaitAsync(Patience);
 
         Assert.That(afterAdvance, Is.EqualTo((advancer, "advancer scope")), "the advancing thread gets its own context back");
         Assert.That(seen.Select(s => s.Kind), Is.EquivalentTo(new[]

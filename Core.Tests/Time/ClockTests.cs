@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using System.Threading.Tasks;
 using ContextFlow.Tests.Support;
 using ContextFlow.Time;
@@ -161,6 +162,27 @@ public sealed class ClockTests : ContextCleanFixture
         _clock.CallLater(TimeSpan.FromSeconds(1), () => throw new InvalidOperationException("boom"));
         _time.Advance(TimeSpan.FromSeconds(1));
         Assert.That(Log.Messages, Has.Some.Contains("Unhandled exception in \"call_later\" callback"));
+    }
+
+    [Test]
+    public async Task CallbackFailures_AreLoggedNeverThrown()
+    {
+        var signal = new RunningSignal();
+        var clock = new Clock(_time, Server, signal);
+        var failing = new TaskCompletionSource();
+        clock.CallLater(TimeSpan.FromSeconds(1), () => failing.Task);
+        clock.CallWhenRunning(() => throw new InvalidOperationException("start boom"));
+
+        signal.MarkRunning();
+        _time.Advance(TimeSpan.FromSeconds(1));
+        await Task.Run(() => failing.SetException(new InvalidOperationException("late boom")));
+
+        Assert.That(Log.Events.Where(e => e.Exception is not null).Select(e => (e.RenderMessage(), e.Exception!.Message)), Is.EquivalentTo(new[]
+        {
+            ("Unhandled exception in \"call_when_running\" callback", "start boom"),
+            ("Unhandled exception in \"call_later\" callback", "late boom"),
+        }));
+        clock.Shutdown();
     }
 
     [Test]

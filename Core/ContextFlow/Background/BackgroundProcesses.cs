@@ -22,7 +22,7 @@ namespace ContextFlow.Background;
 /// </para>
 /// <para>
 /// Exceptions are logged as <c>"Background process '{description}' threw an exception"</c>; they never reach the
-/// returned task, so nothing is left unobserved. Metrics: see <c>docs/background-processes.md</c> (instruments
+/// returned task, so nothing is left unobserved. Metrics: see <c>docs/clock-and-background-processes.md</c> (instruments
 /// <c>contextflow.background_process.*</c>, tagged <c>name</c> and <c>server_name</c>).
 /// </para>
 /// <para>All members are thread-safe.</para>

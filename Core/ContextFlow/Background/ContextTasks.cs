@@ -55,6 +55,35 @@ public static class ContextTasks
     }
 
     /// <summary>
+    /// Returns a task that ends like <paramref name="task"/>, or with a <see cref="TimeoutException"/> if
+    /// <paramref name="timeout"/> passes on <paramref name="clock"/> first; see
+    /// <see cref="TimeoutAsync{T}(Task{T}, TimeSpan, Clock, CancellationTokenSource?)"/>, which this mirrors for work
+    /// without a result.
+    /// </summary>
+    /// <param name="task">The work.</param>
+    /// <param name="timeout">How long to wait; not negative.</param>
+    /// <param name="clock">The server's clock, which measures the timeout.</param>
+    /// <param name="cancel">The source whose token the work observes; cancelled on timeout. Optional.</param>
+    /// <returns>The work's outcome, or a <see cref="TimeoutException"/>.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="task"/> or <paramref name="clock"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="timeout"/> is negative.</exception>
+    /// <exception cref="InvalidOperationException">The clock has been shut down.</exception>
+    public static Task TimeoutAsync(this Task task, TimeSpan timeout, Clock clock, CancellationTokenSource? cancel = null)
+    {
+        ArgumentNullException.ThrowIfNull(task);
+        ArgumentNullException.ThrowIfNull(clock);
+        ArgumentOutOfRangeException.ThrowIfLessThan(timeout, TimeSpan.Zero);
+        if (task.IsCompleted)
+        {
+            return task;
+        }
+
+        var operation = new TimeoutOperation<object?>(task, timeout, cancel);
+        operation.Start(clock);
+        return operation.Task;
+    }
+
+    /// <summary>
     /// Runs <paramref name="work"/> on a thread-pool thread in a child of the caller's context with the same name, so
     /// its log lines read as the caller's and its CPU time (when tracked) and database usage reach the caller. From
     /// the sentinel it logs "Calling DeferToThreadPool from sentinel context: metrics will be lost" and runs in a

@@ -13,13 +13,16 @@ namespace ContextFlow.Background;
 /// </summary>
 internal sealed class TimeoutOperation<T> : TaskCompletionSource<T>
 {
-    private readonly Task<T> _work;
+    private readonly Task _work;
     private readonly TimeSpan _timeout;
     private readonly CancellationTokenSource? _cancel;
     private IDelayedCall? _timer;
     private volatile bool _timedOut;
 
-    public TimeoutOperation(Task<T> work, TimeSpan timeout, CancellationTokenSource? cancel)
+    /// <param name="work">The work; a <see cref="Task{T}"/> whose result is passed on, or a plain <see cref="Task"/> (then <typeparamref name="T"/> is a placeholder).</param>
+    /// <param name="timeout">How long to wait.</param>
+    /// <param name="cancel">Cancelled on timeout.</param>
+    public TimeoutOperation(Task work, TimeSpan timeout, CancellationTokenSource? cancel)
         : base(TaskCreationOptions.RunContinuationsAsynchronously)
     {
         _work = work;
@@ -66,7 +69,7 @@ internal sealed class TimeoutOperation<T> : TaskCompletionSource<T>
         Volatile.Read(ref _timer)?.Cancel();
         if (_work.IsCompletedSuccessfully)
         {
-            TrySetResult(_work.Result);
+            TrySetResult(_work is Task<T> typed ? typed.Result : default!);
         }
         else if (_timedOut && IsCancellation(_work))
         {

@@ -13,17 +13,17 @@ public sealed partial class Clock
     private static readonly ContextCallback s_runWhenRunning = static s =>
     {
         var (clock, callback) = ((Clock, Action))s!;
-        using (LoggingContext.Preserve(new LoggingContext(CallWhenRunningName, clock.ServerName)))
+        var context = FreshContext.Switch(CallWhenRunningName, clock.ServerName);
+        try
         {
-            try
-            {
-                callback();
-            }
-            catch (Exception ex)
-            {
-                FreshContext.LogFailure(ex, CallWhenRunningName);
-            }
+            callback();
         }
+        catch (Exception ex)
+        {
+            FreshContext.LogFailure(ex, CallWhenRunningName);
+        }
+
+        FreshContext.CheckStillCurrent(context);
     };
 
     /// <summary>
@@ -49,7 +49,7 @@ public sealed partial class Clock
         }
 
         var sleep = new SleepPromise(cancellationToken);
-        sleep.Start(CreateDisarmedTimer(SleepPromise.TimerCallback, sleep), delay);
+        sleep.Start(CreateTimer(SleepPromise.TimerCallback, sleep, Timeout.InfiniteTimeSpan), delay);
         return sleep.Task;
     }
 
@@ -70,7 +70,7 @@ public sealed partial class Clock
             delay = s_minimumDelay;
         }
 
-        var call = new DelayedCall(this, callback, UtcNow + delay, cancelOnShutdown);
+        var call = new DelayedCall(this, callback, cancelOnShutdown);
         lock (_gate)
         {
             if (_isShutdown)
@@ -80,13 +80,13 @@ public sealed partial class Clock
 
             if (cancelOnShutdown)
             {
-                _delayedCalls.Add(call);
+                Link(call);
             }
         }
 
         try
         {
-            call.Start(CreateDisarmedTimer(DelayedCall.TimerCallback, call), delay);
+            call.Attach(CreateTimer(DelayedCall.TimerCallback, call, delay));
         }
         catch
         {
@@ -114,7 +114,7 @@ public sealed partial class Clock
 
         try
         {
-            loop.Start(CreateDisarmedTimer(LoopingCallRunner.TimerCallback, loop), runNow);
+            loop.Start(CreateTimer(LoopingCallRunner.TimerCallback, loop, Timeout.InfiniteTimeSpan), runNow);
         }
         catch
         {
@@ -125,18 +125,18 @@ public sealed partial class Clock
         return loop;
     }
 
-    /// <summary>Creates a timer that is not yet armed and that captures none of the caller's AsyncLocals.</summary>
+    /// <summary>Creates a one-shot timer (disarmed for an infinite due time) that captures none of the caller's AsyncLocals.</summary>
     [ContextBoundary("The one place the Clock creates raw timers: flow is suppressed so callbacks never see the scheduler's context")]
-    private ITimer CreateDisarmedTimer(TimerCallback callback, object state)
+    private ITimer CreateTimer(TimerCallback callback, object state, TimeSpan dueTime)
     {
         if (ExecutionContext.IsFlowSuppressed())
         {
-            return TimeProvider.CreateTimer(callback, state, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+            return TimeProvider.CreateTimer(callback, state, dueTime, Timeout.InfiniteTimeSpan);
         }
 
         using (ExecutionContext.SuppressFlow())
         {
-            return TimeProvider.CreateTimer(callback, state, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+            return TimeProvider.CreateTimer(callback, state, dueTime, Timeout.InfiniteTimeSpan);
         }
     }
 }

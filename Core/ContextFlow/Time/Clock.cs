@@ -42,7 +42,8 @@ public sealed partial class Clock
     internal const string CallWhenRunningName = "call_when_running";
 
     private readonly object _gate = new();
-    private readonly HashSet<DelayedCall> _delayedCalls = new();
+    private DelayedCall? _delayedCalls;
+    private int _delayedCallCount;
     private readonly HashSet<LoopingCallRunner> _loopingCalls = new();
     private readonly RunningSignal _running;
     private bool _isShutdown;
@@ -93,7 +94,7 @@ public sealed partial class Clock
         {
             lock (_gate)
             {
-                return _delayedCalls.Count;
+                return _delayedCallCount;
             }
         }
     }
@@ -185,7 +186,7 @@ public sealed partial class Clock
     /// </summary>
     public void Shutdown()
     {
-        DelayedCall[] delayedCalls;
+        DelayedCall? delayedCalls;
         LoopingCallRunner[] loopingCalls;
         lock (_gate)
         {
@@ -195,15 +196,18 @@ public sealed partial class Clock
             }
 
             _isShutdown = true;
-            delayedCalls = [.. _delayedCalls];
+            delayedCalls = DetachDelayedCalls();
             loopingCalls = [.. _loopingCalls];
-            _delayedCalls.Clear();
             _loopingCalls.Clear();
         }
 
-        foreach (var call in delayedCalls)
+        // Outside the lock: disposing a timer is the provider's code. The detached chain is ours alone now.
+        while (delayedCalls is not null)
         {
-            call.CancelCore();
+            var next = delayedCalls.Next;
+            delayedCalls.Previous = delayedCalls.Next = null;
+            delayedCalls.CancelCore();
+            delayedCalls = next;
         }
 
         foreach (var loop in loopingCalls)
@@ -212,22 +216,6 @@ public sealed partial class Clock
         }
 
         _running.RemoveAll(this);
-    }
-
-    internal void Untrack(DelayedCall call)
-    {
-        lock (_gate)
-        {
-            _delayedCalls.Remove(call);
-        }
-    }
-
-    internal void Untrack(LoopingCallRunner loop)
-    {
-        lock (_gate)
-        {
-            _loopingCalls.Remove(loop);
-        }
     }
 
     private void ThrowIfShutdown(string message)

@@ -23,37 +23,33 @@ internal sealed class DelayedCall : IDelayedCall
     private ITimer? _timer;
     private int _state;
 
-    public DelayedCall(Clock clock, object callback, DateTimeOffset dueTime, bool tracked)
+    public DelayedCall(Clock clock, object callback, bool tracked)
     {
         _clock = clock;
         _callback = callback;
-        DueTime = dueTime;
         _tracked = tracked;
     }
 
-    public DateTimeOffset DueTime { get; }
+    // The clock's intrusive list of tracked calls (O(1) add and remove, nothing allocated); guarded by the clock's lock.
+    internal DelayedCall? Previous { get; set; }
+
+    internal DelayedCall? Next { get; set; }
+
+    internal bool IsLinked { get; set; }
 
     public bool IsActive => Volatile.Read(ref _state) == Pending;
 
     internal static TimerCallback TimerCallback => s_onTimer;
 
-    /// <summary>Arms the timer; the timer is created disarmed so it can never fire before this object knows it.</summary>
-    public void Start(ITimer timer, TimeSpan delay)
+    /// <summary>
+    /// Takes the armed timer. It may already have fired (that needs no timer), or the call may already have been
+    /// cancelled before the timer could be seen, in which case it is disposed here.
+    /// </summary>
+    public void Attach(ITimer timer)
     {
         Volatile.Write(ref _timer, timer);
-        try
-        {
-            timer.Change(delay, Timeout.InfiniteTimeSpan);
-        }
-        catch (ObjectDisposedException)
-        {
-            // Cancelled concurrently: Cancel saw the timer and disposed it.
-            return;
-        }
-
         if (Volatile.Read(ref _state) == Cancelled)
         {
-            // Cancelled between the timer's creation and this assignment: Cancel could not see the timer.
             timer.Dispose();
         }
     }
@@ -106,23 +102,23 @@ internal sealed class DelayedCall : IDelayedCall
     {
         var callback = _callback;
         _callback = null;
-        using (LoggingContext.Preserve(new LoggingContext(Clock.CallLaterName, _clock.ServerName)))
+        var context = FreshContext.Switch(Clock.CallLaterName, _clock.ServerName);
+        try
         {
-            try
+            if (callback is Action action)
             {
-                if (callback is Action action)
-                {
-                    action();
-                }
-                else if (callback is Func<Task> func)
-                {
-                    FreshContext.ObserveFailure(func() ?? Task.CompletedTask, Clock.CallLaterName);
-                }
+                action();
             }
-            catch (Exception ex)
+            else if (callback is Func<Task> func)
             {
-                FreshContext.LogFailure(ex, Clock.CallLaterName);
+                FreshContext.ObserveFailure(func() ?? Task.CompletedTask, Clock.CallLaterName);
             }
         }
+        catch (Exception ex)
+        {
+            FreshContext.LogFailure(ex, Clock.CallLaterName);
+        }
+
+        FreshContext.CheckStillCurrent(context);
     }
 }

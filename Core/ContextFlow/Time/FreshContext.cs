@@ -30,7 +30,50 @@ internal static class FreshContext
     private static readonly ExecutionContext s_empty = CaptureEmpty();
 
     /// <summary>Runs <paramref name="body"/> from the empty execution context and restores the caller's afterwards.</summary>
-    public static void Run(ContextCallback body, object state) => ExecutionContext.Run(s_empty, body, state);
+    [ContextBoundary("Where clock callbacks and background processes leave whatever context they were called in")]
+    public static void Run(ContextCallback body, object state)
+    {
+        if (ReferenceEquals(ExecutionContext.Capture(), s_empty) && SynchronizationContext.Current is null)
+        {
+            // Already empty (a flow-suppressed timer on a pool thread, the common case): skip Run's bookkeeping and
+            // just put the empty context back, whatever the body left behind.
+            try
+            {
+                body(state);
+            }
+            finally
+            {
+                ExecutionContext.Restore(s_empty);
+            }
+        }
+        else
+        {
+            ExecutionContext.Run(s_empty, body, state);
+        }
+    }
+
+    /// <summary>
+    /// Makes a new context current inside <see cref="Run"/>. No scope is needed: leaving <see cref="Run"/>
+    /// reinstates the context from before, so this only has to check nothing replaced it (see <see cref="CheckStillCurrent"/>).
+    /// </summary>
+    public static LoggingContext Switch(string name, string serverName)
+    {
+        var context = new LoggingContext(name, serverName);
+        LoggingContext.SetCurrent(context);
+        return context;
+    }
+
+    /// <summary>Reports a callback that left another context current, as disposing a scope would.</summary>
+    public static void CheckStillCurrent(LoggingContext expected)
+    {
+        var found = LoggingContext.Current;
+        if (!ReferenceEquals(found, expected))
+        {
+            SafeReport(found.IsSentinel
+                ? $"Expected logging context {expected} was lost"
+                : $"Expected logging context {expected} but found {found}");
+        }
+    }
 
     /// <summary>Reports through <see cref="LoggingContext.Errors"/> when a timer callback does not start in the sentinel.</summary>
     public static void ReportIfNotSentinel(string kind)
@@ -40,17 +83,9 @@ internal static class FreshContext
             return;
         }
 
-        try
-        {
-            LoggingContext.Errors.Report(
-                $"Expected `{kind}` callback from the timer to start with the sentinel logging context but saw {found}. " +
-                "In other words, another task shouldn't have leaked its logging context to us.");
-        }
-        catch (Exception ex)
-        {
-            // A throwing handler must not take down the timer thread.
-            Log.ForContext(typeof(Clock)).Error(ex, "The logging-context error handler threw");
-        }
+        SafeReport(
+            $"Expected `{kind}` callback from the timer to start with the sentinel logging context but saw {found}. " +
+            "In other words, another task shouldn't have leaked its logging context to us.");
     }
 
     /// <summary>Logs the failure of a callback's task, once it completes, in the context the callback ran in.</summary>
@@ -82,6 +117,19 @@ internal static class FreshContext
         else if (task.IsCanceled)
         {
             Log.ForContext(typeof(Clock)).Debug("{Kind} callback was cancelled", kind);
+        }
+    }
+
+    private static void SafeReport(string message)
+    {
+        try
+        {
+            LoggingContext.Errors.Report(message);
+        }
+        catch (Exception ex)
+        {
+            // A throwing handler must not take down the timer thread.
+            Log.ForContext(typeof(Clock)).Error(ex, "The logging-context error handler threw");
         }
     }
 

@@ -9,9 +9,6 @@ namespace ContextFlow.Time;
 /// <remarks>Members are thread-safe; <see cref="Cancel"/> may race with the call firing, and exactly one wins.</remarks>
 public interface IDelayedCall
 {
-    /// <summary>When the call is due, on the clock's time provider.</summary>
-    DateTimeOffset DueTime { get; }
-
     /// <summary>Whether the call is still pending: neither run (or started running) nor cancelled.</summary>
     bool IsActive { get; }
 

@@ -102,27 +102,27 @@ internal sealed class LoopingCallRunner : ILoopingCall
 
     private void RunFresh()
     {
-        using (LoggingContext.Preserve(new LoggingContext(Clock.LoopingCallName, _clock.ServerName)))
+        var context = FreshContext.Switch(Clock.LoopingCallName, _clock.ServerName);
+        Task run;
+        try
         {
-            Task run;
-            try
-            {
-                run = _callback is Action action ? RunAction(action) : ((Func<Task>)_callback)() ?? Task.CompletedTask;
-            }
-            catch (Exception ex)
-            {
-                run = Task.FromException(ex);
-            }
+            run = _callback is Action action ? RunAction(action) : ((Func<Task>)_callback)() ?? Task.CompletedTask;
+        }
+        catch (Exception ex)
+        {
+            run = Task.FromException(ex);
+        }
 
-            if (run.IsCompleted)
-            {
-                OnRunCompleted(run);
-            }
-            else
-            {
-                // Registered here, so the continuation (and a "Looping call died" line) runs in this run's context.
-                run.ContinueWith(s_onRunCompleted, this, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
-            }
+        FreshContext.CheckStillCurrent(context);
+        if (run.IsCompleted)
+        {
+            OnRunCompleted(run);
+        }
+        else
+        {
+            // Registered in this run's context, so the continuation (and a "Looping call died" line) runs in it.
+            LoggingContext.SetCurrent(context);
+            run.ContinueWith(s_onRunCompleted, this, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         }
     }
 
