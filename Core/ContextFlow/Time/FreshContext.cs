@@ -89,6 +89,7 @@ internal static class FreshContext
     }
 
     /// <summary>Logs the failure of a callback's task, once it completes, in the context the callback ran in.</summary>
+    [ContextBoundary("Attaches the failure log to a callback's task; the continuation runs in the callback's own fresh context")]
     public static void ObserveFailure(Task task, string kind)
     {
         if (task.IsCompleted)

@@ -100,6 +100,7 @@ internal sealed class LoopingCallRunner : ILoopingCall
         FreshContext.Run(s_runFresh, this);
     }
 
+    [ContextBoundary("Starts one run of the loop in its fresh looping_call context and continues the loop from there")]
     private void RunFresh()
     {
         var context = FreshContext.Switch(Clock.LoopingCallName, _clock.ServerName);

@@ -1,0 +1,161 @@
+using System.Threading.Tasks;
+using ContextFlow.Analyzers.Tests.Support;
+using Verify = ContextFlow.Analyzers.Tests.Support.CSharpCodeFixVerifier<
+    ContextFlow.Analyzers.Rules.RawDelayAnalyzer,
+    ContextFlow.CodeFixes.RawDelayCodeFix>;
+
+namespace ContextFlow.Analyzers.Tests.CodeFixes;
+
+public sealed class RawDelayCodeFixTests
+{
+    [Test]
+    public Task AwaitedDelay_BecomesSleepAsync() => Verify.VerifyCodeFixAsync(
+        """
+        using System;
+        using System.Threading;
+        using System.Threading.Tasks;
+        using ContextFlow.Time;
+
+        class Poller(Clock clock)
+        {
+            async Task PollAsync(CancellationToken ct)
+            {
+                await {|CTX2002:Task.Delay(TimeSpan.FromSeconds(1), ct)|};
+            }
+        }
+        """,
+        """
+        using System;
+        using System.Threading;
+        using System.Threading.Tasks;
+        using ContextFlow.Time;
+
+        class Poller(Clock clock)
+        {
+            async Task PollAsync(CancellationToken ct)
+            {
+                await clock.SleepAsync(TimeSpan.FromSeconds(1), ct);
+            }
+        }
+        """);
+
+    [Test]
+    public Task SleepInAsyncMethod_BecomesAwaitedSleepAsync() => Verify.VerifyCodeFixAsync(
+        """
+        using System;
+        using System.Threading;
+        using System.Threading.Tasks;
+        using ContextFlow.Time;
+
+        class C
+        {
+            async Task M(Clock clock)
+            {
+                {|CTX2002:Thread.Sleep(250)|};
+                await Task.Yield();
+            }
+        }
+        """,
+        """
+        using System;
+        using System.Threading;
+        using System.Threading.Tasks;
+        using ContextFlow.Time;
+
+        class C
+        {
+            async Task M(Clock clock)
+            {
+                await clock.SleepAsync(TimeSpan.FromMilliseconds(250));
+                await Task.Yield();
+            }
+        }
+        """);
+
+    [Test]
+    public Task DelayContinueWith_BecomesCallLater() => Verify.VerifyCodeFixAsync(
+        """
+        using System;
+        using System.Threading.Tasks;
+        using ContextFlow.Time;
+
+        class C(Clock clock)
+        {
+            void Retry() => _ = {|CTX2002:Task.Delay(500)|}.ContinueWith(_ => Send());
+            void Send() { }
+        }
+        """,
+        """
+        using System;
+        using System.Threading.Tasks;
+        using ContextFlow.Time;
+
+        class C(Clock clock)
+        {
+            void Retry() => _ = clock.CallLater(TimeSpan.FromMilliseconds(500), () => Send());
+            void Send() { }
+        }
+        """);
+
+    [Test]
+    public Task FixAll_RewritesEveryDelay() => Verify.VerifyFixAllAsync(
+        """
+        using System;
+        using System.Threading.Tasks;
+        using ContextFlow.Time;
+
+        class C(Clock clock)
+        {
+            async Task M()
+            {
+                await {|CTX2002:Task.Delay(10)|};
+                await {|CTX2002:Task.Delay(TimeSpan.FromSeconds(2))|};
+            }
+        }
+        """,
+        """
+        using System;
+        using System.Threading.Tasks;
+        using ContextFlow.Time;
+
+        class C(Clock clock)
+        {
+            async Task M()
+            {
+                await clock.SleepAsync(TimeSpan.FromMilliseconds(10));
+                await clock.SleepAsync(TimeSpan.FromSeconds(2));
+            }
+        }
+        """);
+
+    [Test]
+    public Task ServerParameter_UsesItsClock() => Verify.VerifyCodeFixAsync(
+        """
+        using System.Threading.Tasks;
+        using ContextFlow.Hosting;
+
+        class Handler
+        {
+            async Task HandleAsync(Server server) => await {|CTX2002:Task.Delay(5)|};
+        }
+        """ + StandIns.Server,
+        """
+        using System.Threading.Tasks;
+        using ContextFlow.Hosting;
+
+        class Handler
+        {
+            async Task HandleAsync(Server server) => await server.Clock.SleepAsync(System.TimeSpan.FromMilliseconds(5));
+        }
+        """ + StandIns.Server);
+
+    [Test]
+    public Task NoClockReachable_HasNoFix() => Verify.VerifyNoFixAsync("""
+        using System.Threading.Tasks;
+
+        class C
+        {
+            async Task M() => await {|CTX2002:Task.Delay(10)|};
+        }
+        """);
+}

@@ -1,0 +1,185 @@
+using System;
+using System.Diagnostics;
+using System.IO;
+using System.IO.Compression;
+using System.Linq;
+using System.Text;
+using ContextFlow.Analyzers.Tests.Support;
+
+namespace ContextFlow.Analyzers.Tests.Packaging;
+
+/// <summary>
+/// Packs ContextFlow into a folder feed, restores it into a throwaway consumer project and builds that project:
+/// what a user gets from the one NuGet package, analyzers included.
+/// </summary>
+[NonParallelizable]
+public sealed class PackageTests
+{
+    private const string ConsumerProject = """
+        <Project Sdk="Microsoft.NET.Sdk">
+          <PropertyGroup>
+            <TargetFramework>net10.0</TargetFramework>
+            <Nullable>enable</Nullable>
+            <ImplicitUsings>disable</ImplicitUsings>
+            <RestorePackagesPath>packages</RestorePackagesPath>
+          </PropertyGroup>
+          <ItemGroup>
+            <PackageReference Include="ContextFlow" Version="VERSION" />
+          </ItemGroup>
+        </Project>
+        """;
+
+    private const string CleanSource = """
+        using System.Threading.Tasks;
+        using ContextFlow;
+
+        namespace Consumer;
+
+        public static class Handler
+        {
+            public static async Task<string> HandleAsync(LoggingContext server)
+            {
+                using var scope = new LoggingContext("GET-1", server.ServerName, server).Enter();
+                await Task.Yield();
+                return LoggingContext.Current.Name;
+            }
+        }
+        """;
+
+    private const string RawTimerSource = """
+        using System.Threading;
+
+        namespace Consumer;
+
+        public static class Ticker
+        {
+            public static Timer Start() => new System.Threading.Timer(_ => { }, null, 1000, 1000);
+        }
+        """;
+
+    private string _work = "";
+    private string _package = "";
+    private string _version = "";
+
+    [OneTimeSetUp]
+    public void PackIntoAFolderFeed()
+    {
+        _work = Path.Combine(Path.GetTempPath(), "contextflow-package-test-" + Guid.NewGuid().ToString("N")[..12]);
+        var feed = Path.Combine(_work, "feed");
+        Directory.CreateDirectory(feed);
+
+        // A version of its own per run: nothing restored earlier can stand in for this build.
+        _version = "0.0.0-packagetest." + DateTime.UtcNow.ToString("yyyyMMddHHmmss");
+        var project = Path.Combine(TestReferences.RepositoryRoot, "Core", "ContextFlow", "ContextFlow.csproj");
+        var pack = Dotnet(_work, "pack", project, "-c", "Release", "-o", feed, "-p:PackageVersion=" + _version, "--no-restore");
+        Assert.That(pack.ExitCode, Is.Zero, pack.Output);
+
+        _package = Directory.GetFiles(feed, "ContextFlow.*.nupkg").Single();
+
+        var globalPackages = Environment.GetEnvironmentVariable("NUGET_PACKAGES") is { Length: > 0 } configured
+            ? configured
+            : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
+        var config = new StringBuilder("<configuration><packageSources>");
+        config.Append($"<add key=\"contextflow-test-feed\" value=\"{feed}\" />");
+        if (Directory.Exists(globalPackages))
+        {
+            // Serilog is already there from the repository's own restore; the configured sources stay as a fallback.
+            config.Append($"<add key=\"local-packages\" value=\"{globalPackages}\" />");
+        }
+
+        File.WriteAllText(Path.Combine(_work, "nuget.config"), config.Append("</packageSources></configuration>").ToString());
+    }
+
+    [OneTimeTearDown]
+    public void RemoveTheWorkFolder()
+    {
+        if (Directory.Exists(_work))
+        {
+            Directory.Delete(_work, recursive: true);
+        }
+    }
+
+    [Test]
+    public void Package_HoldsLibraryAndRoslynComponents()
+    {
+        using var archive = ZipFile.OpenRead(_package);
+        var entries = archive.Entries.Select(e => e.FullName).ToList();
+
+        Assert.That(entries, Does.Contain("lib/net8.0/ContextFlow.dll"));
+        Assert.That(entries, Does.Contain("lib/net10.0/ContextFlow.dll"));
+        Assert.That(entries, Does.Contain("analyzers/dotnet/cs/ContextFlow.Analyzers.dll"));
+        Assert.That(entries, Does.Contain("analyzers/dotnet/cs/ContextFlow.CodeFixes.dll"));
+        Assert.That(entries, Does.Contain("analyzers/dotnet/cs/ContextFlow.Generators.dll"));
+    }
+
+    [Test]
+    public void ConsumerWithRawTimer_FailsWithCtx2001()
+    {
+        var result = BuildConsumer("with-timer", CleanSource, RawTimerSource);
+
+        Assert.That(result.ExitCode, Is.Not.Zero, result.Output);
+        Assert.That(result.Output, Does.Contain("error CTX2001"));
+    }
+
+    [Test]
+    public void ConsumerWithoutRawTimer_BuildsWithNoWarnings()
+    {
+        var result = BuildConsumer("clean", CleanSource);
+
+        Assert.That(result.ExitCode, Is.Zero, result.Output);
+        Assert.That(result.Output, Does.Contain("0 Warning(s)"));
+        Assert.That(result.Output, Does.Contain("0 Error(s)"));
+    }
+
+    private (int ExitCode, string Output) BuildConsumer(string name, params string[] sources)
+    {
+        var folder = Path.Combine(_work, name);
+        Directory.CreateDirectory(folder);
+        File.WriteAllText(Path.Combine(folder, "Consumer.csproj"), ConsumerProject.Replace("VERSION", _version));
+        for (var i = 0; i < sources.Length; i++)
+        {
+            File.WriteAllText(Path.Combine(folder, $"Source{i}.cs"), sources[i]);
+        }
+
+        return Dotnet(folder, "build", "Consumer.csproj", "-c", "Release");
+    }
+
+    private static (int ExitCode, string Output) Dotnet(string workingDirectory, params string[] arguments)
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = workingDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var argument in arguments.Concat(new[] { "--nologo", "--disable-build-servers" }))
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        // The test host runs inside MSBuild's environment; a nested build must find its own SDK and targets.
+        foreach (var key in start.Environment.Keys.Where(k => k.StartsWith("MSBuild", StringComparison.OrdinalIgnoreCase)).ToList())
+        {
+            start.Environment.Remove(key);
+        }
+
+        using var process = Process.Start(start)!;
+        var output = new StringBuilder();
+        process.OutputDataReceived += (_, e) => { lock (output) { output.AppendLine(e.Data); } };
+        process.ErrorDataReceived += (_, e) => { lock (output) { output.AppendLine(e.Data); } };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        if (!process.WaitForExit(TimeSpan.FromMinutes(8)))
+        {
+            process.Kill(entireProcessTree: true);
+            Assert.Fail("dotnet " + string.Join(' ', arguments) + " did not finish in 8 minutes:\n" + output);
+        }
+
+        process.WaitForExit();
+        lock (output)
+        {
+            return (process.ExitCode, output.ToString());
+        }
+    }
+}

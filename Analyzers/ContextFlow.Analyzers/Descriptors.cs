@@ -1,0 +1,76 @@
+using Microsoft.CodeAnalysis;
+
+namespace ContextFlow.Analyzers;
+
+/// <summary>Every <see cref="DiagnosticDescriptor"/> ContextFlow reports, each with a help link to its page.</summary>
+public static class Descriptors
+{
+    /// <summary>Where the rule pages live; the help link of rule X is <c>{HelpLinkBase}X.md</c>.</summary>
+    public const string HelpLinkBase = "https://github.com/contextflow/contextflow/blob/main/docs/rules/";
+
+    private const string ContextCategory = "ContextFlow.Context";
+    private const string TimeCategory = "ContextFlow.Time";
+    private const string BackgroundCategory = "ContextFlow.Background";
+
+    public static readonly DiagnosticDescriptor ContextBoundaryWithoutReason = Create(
+        DiagnosticIds.ContextBoundaryWithoutReason,
+        ContextCategory,
+        "A [ContextBoundary] must give its reason",
+        "The [ContextBoundary] on '{0}' gives no reason; say why this code must step outside the context rules",
+        "[ContextBoundary] silences the context and time rules; the reason is what a reviewer reads to accept that.");
+
+    public static readonly DiagnosticDescriptor UndisposedContextScope = Create(
+        DiagnosticIds.UndisposedContextScope,
+        ContextCategory,
+        "Dispose every LoggingContextScope with 'using'",
+        "The LoggingContextScope returned by '{0}' is not disposed; declare it with 'using' so the previous context is restored",
+        "A scope that is never disposed leaves its context current after the caller returns, so later log lines and usage are charged to the wrong request.");
+
+    public static readonly DiagnosticDescriptor SentinelProducingApi = Create(
+        DiagnosticIds.SentinelProducingApi,
+        ContextCategory,
+        "Do not suppress ExecutionContext flow outside a context boundary",
+        "'{0}' runs work without the caller's ExecutionContext, in the sentinel context; {1}",
+        "ExecutionContext.SuppressFlow and the Unsafe* APIs start work with no logging context: its logs, metrics and usage are lost.");
+
+    public static readonly DiagnosticDescriptor RawTimer = Create(
+        DiagnosticIds.RawTimer,
+        TimeCategory,
+        "Schedule through the server's Clock, not a raw timer",
+        "'{0}' creates a raw timer whose callbacks escape the logging context and the server's shutdown; {1}",
+        "A raw timer captures whatever context is current, tests cannot control it, and shutdown cannot cancel it.");
+
+    public static readonly DiagnosticDescriptor RawDelay = Create(
+        DiagnosticIds.RawDelay,
+        TimeCategory,
+        "Wait through the server's Clock, not a raw delay",
+        "'{0}' is a raw delay that tests cannot control and shutdown cannot cancel; {1}",
+        "Task.Delay and Thread.Sleep bypass the server's TimeProvider, so tests cannot advance them and shutdown cannot cancel them.");
+
+    public static readonly DiagnosticDescriptor RawWhenRunningCallback = Create(
+        DiagnosticIds.RawWhenRunningCallback,
+        TimeCategory,
+        "Register startup and shutdown callbacks through the server",
+        "'{0}' registers a raw lifetime callback that runs outside any logging context; {1}",
+        "Host lifetime callbacks run in whatever context registered them and ignore the server's own lifecycle.");
+
+    public static readonly DiagnosticDescriptor ClockOutsideServer = Create(
+        DiagnosticIds.ClockOutsideServer,
+        TimeCategory,
+        "Construct a Clock only inside a Server",
+        "A Clock is constructed outside a Server; use the server's Clock, or mark the owner [ContextBoundary(\"why\")] if it owns the clock of a server",
+        "One clock per server is what lets the server's shutdown cancel every delayed and looping call.");
+
+    public static readonly DiagnosticDescriptor FireAndForget = Create(
+        DiagnosticIds.FireAndForget,
+        BackgroundCategory,
+        "Run fire-and-forget work as a background process",
+        "'{0}' starts work that nobody awaits, in the caller's context; {1}",
+        "Unobserved work inherits the caller's context, outlives it, hides its exceptions and is not awaited on shutdown.");
+
+    /// <summary>The help link of a rule.</summary>
+    public static string HelpLink(string id) => HelpLinkBase + id + ".md";
+
+    private static DiagnosticDescriptor Create(string id, string category, string title, string message, string description) =>
+        new(id, title, message, category, DiagnosticSeverity.Error, isEnabledByDefault: true, description, HelpLink(id));
+}

@@ -1,0 +1,95 @@
+using System.Collections.Immutable;
+using ContextFlow.Analyzers.Support;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace ContextFlow.Analyzers.Rules;
+
+/// <summary>
+/// CTX2003: callbacks registered on <c>IHostApplicationLifetime.ApplicationStarted</c>, <c>ApplicationStopping</c> or
+/// <c>ApplicationStopped</c> outside a <c>[ContextBoundary]</c>.
+/// </summary>
+[DiagnosticAnalyzer(LanguageNames.CSharp)]
+public sealed class RawLifetimeCallbackAnalyzer : DiagnosticAnalyzer
+{
+    /// <summary><c>ApplicationStarted.Register(callback)</c>: becomes <c>clock.CallWhenRunning(callback)</c>.</summary>
+    public const string StartedShape = "Started";
+
+    /// <summary><c>ApplicationStopping</c>/<c>ApplicationStopped</c>: belongs in a server shutdown handler (no fix).</summary>
+    public const string StoppingShape = "Stopping";
+
+    private const string InjectClock = "inject a ContextFlow.Time.Clock (or a ContextFlow.Hosting.Server) and use its CallWhenRunning";
+    private const string UseShutdownHandler = "register a shutdown handler on the ContextFlow.Hosting.Server instead";
+
+    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(Descriptors.RawWhenRunningCallback);
+
+    public override void Initialize(AnalysisContext context)
+    {
+        context.EnableConcurrentExecution();
+        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+        context.RegisterCompilationStartAction(start =>
+        {
+            var types = ContextFlowTypes.Create(start.Compilation);
+            if (types?.HostApplicationLifetime is null || types.CancellationToken is null)
+            {
+                return;
+            }
+
+            var boundary = new ContextBoundary(types.ContextBoundaryAttribute);
+            var targets = new InjectionTargets(types.Clock, types.Server, "Clock");
+            start.RegisterOperationAction(c => Analyze(c, types, boundary, targets), OperationKind.Invocation);
+        });
+    }
+
+    private static void Analyze(OperationAnalysisContext context, ContextFlowTypes types, ContextBoundary boundary, InjectionTargets targetFinder)
+    {
+        var invocation = (IInvocationOperation)context.Operation;
+        var method = invocation.TargetMethod;
+        if (method.Name is not ("Register" or "UnsafeRegister") || !ContextFlowTypes.Is(method.ContainingType, types.CancellationToken) ||
+            invocation.Instance is null || Advice.WalkDownConversions(invocation.Instance) is not IPropertyReferenceOperation token)
+        {
+            return;
+        }
+
+        var property = token.Property;
+        var shape = property.Name switch
+        {
+            "ApplicationStarted" => StartedShape,
+            "ApplicationStopping" or "ApplicationStopped" => StoppingShape,
+            _ => null,
+        };
+        if (shape is null || !IsLifetime(property.ContainingType, types.HostApplicationLifetime!) || boundary.Contains(invocation, context.ContainingSymbol))
+        {
+            return;
+        }
+
+        var targets = shape == StartedShape
+            ? targetFinder.Find(invocation, ContextBoundary.Enclosing(invocation, context.ContainingSymbol))
+            : ImmutableArray<string>.Empty;
+        context.ReportDiagnostic(Diagnostic.Create(
+            Descriptors.RawWhenRunningCallback,
+            invocation.Syntax.GetLocation(),
+            Advice.Properties(targets, shape),
+            property.Name + "." + method.Name,
+            shape == StartedShape ? Advice.Use(targets, "CallWhenRunning", InjectClock) : UseShutdownHandler));
+    }
+
+    private static bool IsLifetime(INamedTypeSymbol type, INamedTypeSymbol lifetime)
+    {
+        if (ContextFlowTypes.Is(type, lifetime))
+        {
+            return true;
+        }
+
+        foreach (var implemented in type.AllInterfaces)
+        {
+            if (ContextFlowTypes.Is(implemented, lifetime))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+}

@@ -1,0 +1,114 @@
+using System.Collections.Immutable;
+using ContextFlow.Analyzers.Support;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace ContextFlow.Analyzers.Rules;
+
+/// <summary>
+/// CTX1002: APIs that start work without the caller's ExecutionContext (so in the sentinel context), outside a
+/// <c>[ContextBoundary]</c>: <c>ExecutionContext.SuppressFlow</c>, <c>ThreadPool.UnsafeQueueUserWorkItem</c>,
+/// <c>ThreadPool.UnsafeRegisterWaitForSingleObject</c>, <c>CancellationToken.UnsafeRegister</c>,
+/// <c>Thread.UnsafeStart</c> and <c>UnsafeOnCompleted</c>.
+/// </summary>
+[DiagnosticAnalyzer(LanguageNames.CSharp)]
+public sealed class SentinelApiAnalyzer : DiagnosticAnalyzer
+{
+    /// <summary>The key of <see cref="Diagnostic.Properties"/> naming the flowing method that replaces the call.</summary>
+    public const string FlowingKey = "Flowing";
+
+    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
+        ImmutableArray.Create(Descriptors.SentinelProducingApi);
+
+    public override void Initialize(AnalysisContext context)
+    {
+        context.EnableConcurrentExecution();
+        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+        context.RegisterCompilationStartAction(start =>
+        {
+            var types = ContextFlowTypes.Create(start.Compilation);
+            if (types is null)
+            {
+                return;
+            }
+
+            var boundary = new ContextBoundary(types.ContextBoundaryAttribute);
+            start.RegisterOperationAction(c => Analyze(c, types, boundary), OperationKind.Invocation);
+        });
+    }
+
+    private static void Analyze(OperationAnalysisContext context, ContextFlowTypes types, ContextBoundary boundary)
+    {
+        var invocation = (IInvocationOperation)context.Operation;
+        var method = invocation.TargetMethod;
+        var flowing = FlowingVariant(method, types);
+        if (flowing is null || boundary.Contains(invocation, context.ContainingSymbol))
+        {
+            return;
+        }
+
+        var advice = flowing.Length == 0
+            ? "run the work with BackgroundProcesses.RunAsBackgroundProcess, or mark the member [ContextBoundary(\"why\")]"
+            : $"use '{flowing}', which keeps the caller's context";
+        var properties = ImmutableDictionary<string, string?>.Empty;
+        if (flowing.Length > 0)
+        {
+            properties = properties.Add(FlowingKey, flowing);
+        }
+
+        context.ReportDiagnostic(Diagnostic.Create(
+            Descriptors.SentinelProducingApi,
+            invocation.Syntax.GetLocation(),
+            properties,
+            method.ContainingType.Name + "." + method.Name,
+            advice));
+    }
+
+    /// <summary>The flowing method's name, "" when there is none, null when the method is not one of the rule's.</summary>
+    private static string? FlowingVariant(IMethodSymbol method, ContextFlowTypes types)
+    {
+        var type = method.ContainingType;
+        switch (method.Name)
+        {
+            case "SuppressFlow" when ContextFlowTypes.Is(type, types.ExecutionContext):
+                return string.Empty;
+            case "UnsafeQueueUserWorkItem" when ContextFlowTypes.Is(type, types.ThreadPool):
+                return method.Parameters.Length == 2 && method.Parameters[1].Type.SpecialType == SpecialType.System_Boolean
+                    && method.Parameters[0].Type.TypeKind == TypeKind.Interface ? string.Empty : "QueueUserWorkItem";
+            case "UnsafeRegisterWaitForSingleObject" when ContextFlowTypes.Is(type, types.ThreadPool):
+                return "RegisterWaitForSingleObject";
+            case "UnsafeRegister" when ContextFlowTypes.Is(type, types.CancellationToken):
+                return "Register";
+            case "UnsafeStart" when ContextFlowTypes.Is(type, types.Thread):
+                return "Start";
+            case "UnsafeOnCompleted" when IsCriticalNotifyCompletion(type, types.CriticalNotifyCompletion):
+                return "OnCompleted";
+            default:
+                return null;
+        }
+    }
+
+    private static bool IsCriticalNotifyCompletion(INamedTypeSymbol type, INamedTypeSymbol? criticalNotifyCompletion)
+    {
+        if (criticalNotifyCompletion is null)
+        {
+            return false;
+        }
+
+        if (ContextFlowTypes.Is(type, criticalNotifyCompletion))
+        {
+            return true;
+        }
+
+        foreach (var implemented in type.AllInterfaces)
+        {
+            if (ContextFlowTypes.Is(implemented, criticalNotifyCompletion))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+}

@@ -1,0 +1,54 @@
+using System.Collections.Immutable;
+using Microsoft.CodeAnalysis;
+
+namespace ContextFlow.Analyzers.Support;
+
+/// <summary>Builds the "what to do instead" half of a message and the properties a code fix reads.</summary>
+internal static class Advice
+{
+    /// <summary>The key of <see cref="Diagnostic.Properties"/> that names the shape a code fix rewrites.</summary>
+    public const string ShapeKey = "Shape";
+
+    /// <summary>"use _clock.CallLater" when a target is reachable; otherwise what to inject.</summary>
+    public static string Use(ImmutableArray<string> targets, string member, string inject) =>
+        targets.IsEmpty ? inject : $"use {targets[0]}.{member} instead";
+
+    public static ImmutableDictionary<string, string?> Properties(ImmutableArray<string> targets, string? shape)
+    {
+        var builder = ImmutableDictionary.CreateBuilder<string, string?>();
+        if (!targets.IsEmpty)
+        {
+            builder[InjectionTargets.PropertyKey] = string.Join(InjectionTargets.Separator.ToString(), targets);
+        }
+
+        if (shape is not null)
+        {
+            builder[ShapeKey] = shape;
+        }
+
+        return builder.ToImmutable();
+    }
+
+    /// <summary>The operation without the implicit conversions the compiler wrapped around it.</summary>
+    public static IOperation WalkDownConversions(IOperation operation)
+    {
+        while (operation is Microsoft.CodeAnalysis.Operations.IConversionOperation { IsImplicit: true } conversion)
+        {
+            operation = conversion.Operand;
+        }
+
+        return operation;
+    }
+
+    /// <summary>The first parent that is not an implicit conversion.</summary>
+    public static IOperation? ParentSkippingConversions(IOperation operation)
+    {
+        var parent = operation.Parent;
+        while (parent is Microsoft.CodeAnalysis.Operations.IConversionOperation { IsImplicit: true })
+        {
+            parent = parent.Parent;
+        }
+
+        return parent;
+    }
+}

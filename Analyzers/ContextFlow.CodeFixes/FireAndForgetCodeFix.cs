@@ -1,0 +1,140 @@
+using System.Collections.Immutable;
+using System.Composition;
+using System.Text;
+using System.Threading.Tasks;
+using ContextFlow.Analyzers;
+using ContextFlow.Analyzers.Rules;
+using ContextFlow.Analyzers.Support;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CodeFixes;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using static Microsoft.CodeAnalysis.CSharp.SyntaxFactory;
+
+namespace ContextFlow.CodeFixes;
+
+/// <summary>
+/// CTX3001: a discarded <c>Task.Run(work)</c> or task-returning call becomes
+/// <c>_ = backgroundProcesses.RunAsBackgroundProcess("name", ct => ...)</c>.
+/// </summary>
+[ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(FireAndForgetCodeFix)), Shared]
+public sealed class FireAndForgetCodeFix : CodeFixProvider
+{
+    public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(DiagnosticIds.FireAndForget);
+
+    public override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
+
+    public override async Task RegisterCodeFixesAsync(CodeFixContext context)
+    {
+        var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
+        var model = await context.Document.GetSemanticModelAsync(context.CancellationToken).ConfigureAwait(false);
+        if (root is null || model is null)
+        {
+            return;
+        }
+
+        foreach (var diagnostic in context.Diagnostics)
+        {
+            if (!diagnostic.Properties.TryGetValue(Advice.ShapeKey, out var shape) ||
+                root.FindNode(diagnostic.Location.SourceSpan, false, true) is not InvocationExpressionSyntax site)
+            {
+                continue;
+            }
+
+            var parameter = FreeParameterName(model, site.SpanStart);
+            var work = shape == FireAndForgetAnalyzer.RunShape ? FromRun(site, parameter) : FromCall(site, parameter);
+            if (work is null)
+            {
+                continue;
+            }
+
+            // An expression statement becomes a discard, which is how a started background process is let go.
+            SyntaxNode old = site.Parent is ExpressionStatementSyntax statement ? statement : site;
+            await TargetedFix.RegisterAsync(context, diagnostic, "Run as a background process of {0}", EquivalenceKeys.UseBackgroundProcessPrefix,
+                target =>
+                {
+                    var call = TargetedFix.Call(target, "RunAsBackgroundProcess",
+                        LiteralExpression(SyntaxKind.StringLiteralExpression, Literal(work.Value.Name)), work.Value.Lambda);
+                    return old is ExpressionStatementSyntax
+                        ? (old, ExpressionStatement(AssignmentExpression(SyntaxKind.SimpleAssignmentExpression, ParseExpression("_"), call)))
+                        : (old, call);
+                }).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary><c>Task.Run(() => X())</c>, <c>Task.Run(async () => { ... })</c> or <c>Task.Run(XAsync)</c>.</summary>
+    private static (string Name, LambdaExpressionSyntax Lambda)? FromRun(InvocationExpressionSyntax run, string parameter)
+    {
+        if (run.ArgumentList.Arguments.Count != 1)
+        {
+            return null;
+        }
+
+        switch (run.ArgumentList.Arguments[0].Expression)
+        {
+            case ParenthesizedLambdaExpressionSyntax { ParameterList.Parameters.Count: 0 } lambda:
+                var name = lambda.ExpressionBody is InvocationExpressionSyntax called ? MethodName(called) : null;
+                return (Describe(name ?? "background_work"),
+                    SimpleLambdaExpression(Parameter(Identifier(parameter)))
+                        .WithAsyncKeyword(lambda.AsyncKeyword)
+                        .WithBlock(lambda.Block)
+                        .WithExpressionBody(lambda.ExpressionBody?.WithoutTrivia()));
+            case IdentifierNameSyntax or MemberAccessExpressionSyntax when MethodName(run.ArgumentList.Arguments[0].Expression) is { } group:
+                return (Describe(group), SimpleLambdaExpression(Parameter(Identifier(parameter)),
+                    InvocationExpression(run.ArgumentList.Arguments[0].Expression.WithoutTrivia())));
+            default:
+                return null;
+        }
+    }
+
+    /// <summary>A discarded <c>DoAsync(...)</c>.</summary>
+    private static (string Name, LambdaExpressionSyntax Lambda)? FromCall(InvocationExpressionSyntax call, string parameter) =>
+        MethodName(call) is { } name
+            ? (Describe(name), SimpleLambdaExpression(Parameter(Identifier(parameter)), call.WithoutTrivia()))
+            : null;
+
+    private static string? MethodName(ExpressionSyntax expression) => expression switch
+    {
+        InvocationExpressionSyntax invocation => MethodName(invocation.Expression),
+        IdentifierNameSyntax identifier => identifier.Identifier.ValueText,
+        GenericNameSyntax generic => generic.Identifier.ValueText,
+        MemberAccessExpressionSyntax access => access.Name.Identifier.ValueText,
+        _ => null,
+    };
+
+    /// <summary>"SendEmailsAsync" → "send_emails": the process description, Synapse style.</summary>
+    internal static string Describe(string methodName)
+    {
+        if (methodName.EndsWith("Async", System.StringComparison.Ordinal) && methodName.Length > 5)
+        {
+            methodName = methodName.Substring(0, methodName.Length - 5);
+        }
+
+        var text = new StringBuilder();
+        for (var i = 0; i < methodName.Length; i++)
+        {
+            var c = methodName[i];
+            if (char.IsUpper(c) && i > 0 && methodName[i - 1] != '_')
+            {
+                text.Append('_');
+            }
+
+            text.Append(char.ToLowerInvariant(c));
+        }
+
+        return text.ToString();
+    }
+
+    private static string FreeParameterName(SemanticModel model, int position)
+    {
+        foreach (var name in new[] { "ct", "cancellationToken" })
+        {
+            if (model.LookupSymbols(position, name: name).IsEmpty)
+            {
+                return name;
+            }
+        }
+
+        return "_";
+    }
+}

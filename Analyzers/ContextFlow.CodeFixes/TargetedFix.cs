@@ -1,0 +1,104 @@
+using System;
+using System.Linq;
+using System.Threading.Tasks;
+using ContextFlow.Analyzers.Support;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CodeActions;
+using Microsoft.CodeAnalysis.CodeFixes;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Formatting;
+using Microsoft.CodeAnalysis.Simplification;
+using static Microsoft.CodeAnalysis.CSharp.SyntaxFactory;
+
+namespace ContextFlow.CodeFixes;
+
+/// <summary>
+/// Shared plumbing of the fixes that route work through a target found by the analyzer (a Clock, a
+/// BackgroundProcesses, a Server's property): one validated fix per target, keyed by the target so Fix All keeps it.
+/// </summary>
+internal static class TargetedFix
+{
+    /// <summary>Registers one fix per target carried by the diagnostic; <paramref name="rewrite"/> returns the node to replace and its replacement.</summary>
+    public static async Task RegisterAsync(
+        CodeFixContext context,
+        Diagnostic diagnostic,
+        string titleFormat,
+        string keyPrefix,
+        Func<ExpressionSyntax, (SyntaxNode Old, SyntaxNode New)?> rewrite)
+    {
+        var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
+        if (root is null)
+        {
+            return;
+        }
+
+        foreach (var target in InjectionTargets.From(diagnostic))
+        {
+            if (rewrite(ParseExpression(target)) is not { } change)
+            {
+                continue;
+            }
+
+            var replacement = change.New.WithTriviaFrom(change.Old).WithAdditionalAnnotations(Formatter.Annotation, Simplifier.Annotation);
+            var fixedDocument = context.Document.WithSyntaxRoot(root.ReplaceNode(change.Old, replacement));
+            if (!await Validation.AddsNoErrorsAsync(context.Document, fixedDocument, context.CancellationToken).ConfigureAwait(false))
+            {
+                continue;
+            }
+
+            context.RegisterCodeFix(
+                CodeAction.Create(string.Format(titleFormat, target), _ => Task.FromResult(fixedDocument), keyPrefix + target),
+                diagnostic);
+        }
+    }
+
+    /// <summary>The expression as a <c>TimeSpan</c>: as it is, or milliseconds through <c>TimeSpan.FromMilliseconds</c>.</summary>
+    public static ExpressionSyntax AsTimeSpan(ExpressionSyntax expression, ITypeSymbol? type)
+    {
+        if (type is { Name: "TimeSpan", ContainingNamespace.Name: "System" })
+        {
+            return expression.WithoutTrivia();
+        }
+
+        return InvocationExpression(ParseExpression("System.TimeSpan.FromMilliseconds").WithAdditionalAnnotations(Simplifier.Annotation))
+            .AddArgumentListArguments(Argument(expression.WithoutTrivia()));
+    }
+
+    /// <summary><c>target.member(arguments)</c>.</summary>
+    public static InvocationExpressionSyntax Call(ExpressionSyntax target, string member, params ExpressionSyntax[] arguments) =>
+        InvocationExpression(
+            MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, target, IdentifierName(member)),
+            ArgumentList(SeparatedList(arguments.Select(Argument))));
+
+    /// <summary>
+    /// A parameterless lambda doing what a one-parameter callback did: the body of a lambda whose parameter is unused,
+    /// or a call of the callback with <paramref name="state"/>; null when neither is possible.
+    /// </summary>
+    public static LambdaExpressionSyntax? WithoutParameter(ExpressionSyntax callback, ExpressionSyntax? state, SemanticModel model)
+    {
+        switch (callback)
+        {
+            case SimpleLambdaExpressionSyntax simple when !Uses(simple.Body, simple.Parameter, model):
+                return ParenthesizedLambdaExpression(ParameterList(), simple.Block, simple.ExpressionBody)
+                    .WithAsyncKeyword(simple.AsyncKeyword);
+            case ParenthesizedLambdaExpressionSyntax { ParameterList.Parameters.Count: 1 } lambda
+                when !Uses(lambda.Body, lambda.ParameterList.Parameters[0], model):
+                return lambda.WithParameterList(ParameterList()).WithoutTrivia();
+            case LambdaExpressionSyntax or AnonymousMethodExpressionSyntax:
+                return null;
+            default:
+                return ParenthesizedLambdaExpression(InvocationExpression(
+                    callback.WithoutTrivia(),
+                    ArgumentList(SingletonSeparatedList(Argument(state?.WithoutTrivia() ?? LiteralExpression(SyntaxKind.NullLiteralExpression))))));
+        }
+    }
+
+    private static bool Uses(CSharpSyntaxNode body, ParameterSyntax parameter, SemanticModel model)
+    {
+        var symbol = model.GetDeclaredSymbol(parameter);
+        return body.DescendantNodesAndSelf().OfType<IdentifierNameSyntax>()
+            .Any(name => name.Identifier.ValueText == parameter.Identifier.ValueText &&
+                         SymbolEqualityComparer.Default.Equals(model.GetSymbolInfo(name).Symbol, symbol));
+    }
+}
