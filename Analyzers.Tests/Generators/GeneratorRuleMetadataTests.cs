@@ -3,7 +3,7 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Reflection;
-using System.Runtime.CompilerServices;
+using ContextFlow.Analyzers.Tests.Support;
 using System.Text.RegularExpressions;
 using ContextFlow.Generators;
 using Microsoft.CodeAnalysis;
@@ -13,7 +13,7 @@ namespace ContextFlow.Analyzers.Tests.Generators;
 /// <summary>Every generator-usage rule is in its band, documented, listed and tracked.</summary>
 public sealed class GeneratorRuleMetadataTests
 {
-    private static readonly string s_repositoryRoot = RepositoryRoot();
+    private static readonly string s_repositoryRoot = TestReferences.RepositoryRoot;
 
     private static IEnumerable<DiagnosticDescriptor> AllDescriptors() => new GeneratorUsageAnalyzer().SupportedDiagnostics;
 
@@ -79,7 +79,4 @@ public sealed class GeneratorRuleMetadataTests
 
         Assert.That(unshipped, Has.One.StartsWith($"{descriptor.Id} | {descriptor.Category} | Error |"));
     }
-
-    private static string RepositoryRoot([CallerFilePath] string thisFile = "") =>
-        Path.GetFullPath(Path.Combine(Path.GetDirectoryName(thisFile)!, "..", ".."));
 }

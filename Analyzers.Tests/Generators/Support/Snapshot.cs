@@ -2,7 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
-using System.Runtime.CompilerServices;
+using ContextFlow.Analyzers.Tests.Support;
 
 namespace ContextFlow.Analyzers.Tests.Generators.Support;
 
@@ -13,10 +13,13 @@ namespace ContextFlow.Analyzers.Tests.Generators.Support;
 /// </summary>
 internal static class Snapshot
 {
-    public static void Match(IReadOnlyList<(string HintName, string Text)> files, string name, [CallerFilePath] string testFile = "")
+    // From the build's recorded repository root, not [CallerFilePath]: CI builds map source paths to "/_/".
+    private static readonly string s_folder = Path.Combine(TestReferences.RepositoryRoot, "Analyzers.Tests", "Generators", "Snapshots");
+
+    public static void Match(IReadOnlyList<(string HintName, string Text)> files, string name)
     {
         var actual = string.Concat(files.Select(f => $"//// {f.HintName}\n{f.Text}\n"));
-        var folder = Path.Combine(Path.GetDirectoryName(testFile)!, "Snapshots");
+        var folder = s_folder;
         var verified = Path.Combine(folder, name + ".verified.txt");
         var received = Path.Combine(folder, name + ".received.txt");
         var expected = File.Exists(verified) ? File.ReadAllText(verified).Replace("\r\n", "\n") : null;
