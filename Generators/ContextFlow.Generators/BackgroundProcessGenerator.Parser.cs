@@ -44,17 +44,8 @@ public sealed partial class BackgroundProcessGenerator
                 return null;
             }
 
-            var valid = true;
             var type = method.ContainingType;
-            if (description.Trim().Length == 0)
-            {
-                valid = Checks.Report(diagnostics, GeneratorDescriptors.EmptyName, Checks.LocationOf(attribute, method), method.Name, AttributeName);
-            }
-
-            if (type.TypeKind != TypeKind.Class || !SymbolText.IsPartialAll(type, out _))
-            {
-                valid = Checks.Report(diagnostics, GeneratorDescriptors.NotInPartialType, Checks.LocationOf(method), method.Name, AttributeName, type.Name);
-            }
+            var valid = Checks.NamedMethodInPartialClass(method, attribute, AttributeName, description, diagnostics);
 
             if (SignatureProblem(method, known) is { } problem)
             {
@@ -63,15 +54,7 @@ public sealed partial class BackgroundProcessGenerator
 
             cancellationToken.ThrowIfCancellationRequested();
             var owners = Owners.Find(known, type, method.IsStatic, OwnerNeed.BackgroundProcesses, method.Parameters.Select(p => p.Name).ToList());
-            if (owners.Count == 0)
-            {
-                valid = Checks.Report(diagnostics, GeneratorDescriptors.NoOwner, Checks.LocationOf(method), method.Name, AttributeName, type.Name, "a BackgroundProcesses or a Server");
-            }
-            else if (owners.Count > 1)
-            {
-                valid = Checks.Report(diagnostics, GeneratorDescriptors.SeveralOwners, Checks.LocationOf(method), method.Name, AttributeName, type.Name,
-                    "background processes", string.Join(", ", owners.Select(o => o.Display)));
-            }
+            valid &= Checks.SingleOwner(owners, method, AttributeName, "a BackgroundProcesses or a Server", "background processes", diagnostics);
 
             var generatedName = GeneratedName(method);
             if (Checks.DeclaresByHand(type, generatedName) || HasTwin(method, known))

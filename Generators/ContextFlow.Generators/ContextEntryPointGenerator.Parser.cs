@@ -41,17 +41,8 @@ public sealed partial class ContextEntryPointGenerator
                 return null;
             }
 
-            var valid = true;
             var type = method.ContainingType;
-            if (contextName.Trim().Length == 0)
-            {
-                valid = Checks.Report(diagnostics, GeneratorDescriptors.EmptyName, Checks.LocationOf(attribute, method), method.Name, AttributeName);
-            }
-
-            if (type.TypeKind != TypeKind.Class || !SymbolText.IsPartialAll(type, out _))
-            {
-                valid = Checks.Report(diagnostics, GeneratorDescriptors.NotInPartialType, Checks.LocationOf(method), method.Name, AttributeName, type.Name);
-            }
+            var valid = Checks.NamedMethodInPartialClass(method, attribute, AttributeName, contextName, diagnostics);
 
             if (SignatureProblem(method) is { } problem)
             {
@@ -60,15 +51,7 @@ public sealed partial class ContextEntryPointGenerator
 
             cancellationToken.ThrowIfCancellationRequested();
             var owners = Owners.Find(known, type, method.IsStatic, OwnerNeed.ServerName, method.Parameters.Select(p => p.Name).ToList());
-            if (owners.Count == 0)
-            {
-                valid = Checks.Report(diagnostics, GeneratorDescriptors.NoOwner, Checks.LocationOf(method), method.Name, AttributeName, type.Name, "a Server or a Clock");
-            }
-            else if (owners.Count > 1)
-            {
-                valid = Checks.Report(diagnostics, GeneratorDescriptors.SeveralOwners, Checks.LocationOf(method), method.Name, AttributeName, type.Name,
-                    "its server", string.Join(", ", owners.Select(o => o.Display)));
-            }
+            valid &= Checks.SingleOwner(owners, method, AttributeName, "a Server or a Clock", "its server", diagnostics);
 
             var generatedName = GeneratedName(method);
             if (Checks.DeclaresByHand(type, generatedName) ||

@@ -86,4 +86,38 @@ internal static class Checks
         diagnostics?.Add(Diagnostic.Create(descriptor, location, arguments));
         return false;
     }
+
+    /// <summary>
+    /// The checks every marked method shares: a non-blank name in its attribute and a partial class to generate into.
+    /// Reports each failure; returns whether both hold.
+    /// </summary>
+    public static bool NamedMethodInPartialClass(IMethodSymbol method, AttributeData attribute, string attributeName, string name, List<Diagnostic>? diagnostics)
+    {
+        var valid = true;
+        if (name.Trim().Length == 0)
+        {
+            valid = Report(diagnostics, GeneratorDescriptors.EmptyName, LocationOf(attribute, method), method.Name, attributeName);
+        }
+
+        var type = method.ContainingType;
+        if (type.TypeKind != TypeKind.Class || !SymbolText.IsPartialAll(type, out _))
+        {
+            valid = Report(diagnostics, GeneratorDescriptors.NotInPartialType, LocationOf(method), method.Name, attributeName, type.Name);
+        }
+
+        return valid;
+    }
+
+    /// <summary>Reports unless exactly one owner was found; <paramref name="wanted"/> and <paramref name="role"/> word the messages.</summary>
+    public static bool SingleOwner(List<OwnerModel> owners, IMethodSymbol method, string attributeName, string wanted, string role, List<Diagnostic>? diagnostics)
+    {
+        var type = method.ContainingType;
+        return owners.Count switch
+        {
+            0 => Report(diagnostics, GeneratorDescriptors.NoOwner, LocationOf(method), method.Name, attributeName, type.Name, wanted),
+            > 1 => Report(diagnostics, GeneratorDescriptors.SeveralOwners, LocationOf(method), method.Name, attributeName, type.Name,
+                role, string.Join(", ", owners.Select(o => o.Display))),
+            _ => true,
+        };
+    }
 }
