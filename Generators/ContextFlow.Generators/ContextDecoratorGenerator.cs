@@ -1,0 +1,32 @@
+using System.Collections.Immutable;
+using ContextFlow.Generators.Common;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+
+namespace ContextFlow.Generators;
+
+/// <summary>
+/// For every <c>[ContextDecorator]</c> interface <c>IName</c>, generates <c>NameContextDecorator</c>, which implements
+/// the interface over an inner instance and runs every call in the nested context <c>"{Interface}.{Member}"</c>,
+/// recording its block metrics through <c>ContextFlow.Metrics.Measure</c>.
+/// Misuse is reported by <see cref="GeneratorUsageAnalyzer"/>; the generator skips what it cannot generate.
+/// </summary>
+[Generator(LanguageNames.CSharp)]
+public sealed partial class ContextDecoratorGenerator : IIncrementalGenerator
+{
+    /// <inheritdoc />
+    public void Initialize(IncrementalGeneratorInitializationContext context)
+    {
+        var models = context.SyntaxProvider
+            .ForAttributeWithMetadataName(
+                KnownTypes.ContextDecoratorAttribute,
+                static (node, _) => node is InterfaceDeclarationSyntax,
+                static (syntax, cancellationToken) => Parser.Parse(
+                    new KnownTypes(syntax.SemanticModel.Compilation), (INamedTypeSymbol)syntax.TargetSymbol, diagnostics: null, cancellationToken))
+            .WithTrackingName(TrackingNames.Parsed)
+            .SelectMany(static (model, _) => model is null ? ImmutableArray<Model>.Empty : ImmutableArray.Create(model))
+            .WithTrackingName(TrackingNames.Valid);
+
+        context.RegisterSourceOutput(models, static (output, model) => output.AddSource(model.HintName, Emitter.Emit(model)));
+    }
+}
