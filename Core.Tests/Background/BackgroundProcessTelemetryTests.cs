@@ -93,7 +93,7 @@ public sealed class BackgroundProcessTelemetryTests : ContextCleanFixture
         var processes = new BackgroundProcesses(server, new Clock(new FakeTimeProvider(), server, new RunningSignal()));
         await processes.RunAsBackgroundProcess("hash", _ =>
         {
-            BurnCpu(TimeSpan.FromMilliseconds(20));
+            CpuBurn.For(TimeSpan.FromMilliseconds(20));
             return Task.CompletedTask;
         });
         listener.RecordObservableInstruments();
@@ -185,21 +185,6 @@ public sealed class BackgroundProcessTelemetryTests : ContextCleanFixture
     private static double Last(List<(string Instrument, double Value, string? Name, string? Server)> measurements, string instrument) =>
         measurements.Last(m => m.Instrument == instrument).Value;
 
-    // CPU time, not wall time, so a busy machine cannot starve the measurement.
-    private static double BurnCpu(TimeSpan cpu)
-    {
-        var start = ThreadCpuClock.NowTicks();
-        var x = 0.0;
-        while (ThreadCpuClock.NowTicks() - start < cpu.Ticks)
-        {
-            for (var i = 0; i < 1000; i++)
-            {
-                x += Math.Sqrt(x + i);
-            }
-        }
-
-        return x;
-    }
 
     private static string? Tag(ReadOnlySpan<KeyValuePair<string, object?>> tags, string key)
     {

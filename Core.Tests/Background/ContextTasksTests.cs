@@ -189,7 +189,7 @@ public sealed class ContextTasksTests : ContextCleanFixture
         var caller = new LoggingContext("GET-8", "hs");
         using (caller.Enter())
         {
-            await ContextTasks.DeferToThreadPool(() => BurnCpu(TimeSpan.FromMilliseconds(30)));
+            await ContextTasks.DeferToThreadPool(() => CpuBurn.For(TimeSpan.FromMilliseconds(30)));
         }
 
         Assert.That(caller.GetResourceUsage().CpuTime, Is.GreaterThanOrEqualTo(TimeSpan.FromMilliseconds(30)));
@@ -205,19 +205,4 @@ public sealed class ContextTasksTests : ContextCleanFixture
         Assert.That(() => ContextTasks.DeferToThreadPool<int>(null!), Throws.ArgumentNullException);
     }
 
-    // CPU time, not wall time, so a busy machine cannot starve the measurement.
-    private static double BurnCpu(TimeSpan cpu)
-    {
-        var start = ThreadCpuClock.NowTicks();
-        var x = 0.0;
-        while (ThreadCpuClock.NowTicks() - start < cpu.Ticks)
-        {
-            for (var i = 0; i < 1000; i++)
-            {
-                x += Math.Sqrt(x + i);
-            }
-        }
-
-        return x;
-    }
 }
