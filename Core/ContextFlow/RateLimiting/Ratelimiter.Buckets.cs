@@ -48,7 +48,8 @@ public sealed partial class Ratelimiter<TKey>
         long count;
         double start;
         bool allowed;
-        lock (shard.Gate)
+        shard.Enter();
+        try
         {
             ref var slot = ref shard.Find(key, hash);
             var exists = !Unsafe.IsNullRef(ref slot);
@@ -68,11 +69,22 @@ public sealed partial class Ratelimiter<TKey>
             if (allowed)
             {
                 count += nActions;
-                if (update)
+                if (update && exists && slot.ScheduledBucket != 0 && start + (count / rate) > nowS)
+                {
+                    // The common case, kept inline: a remembered key stays non-empty and is already on the wheel.
+                    slot.Count = Saturate(count);
+                    slot.StartS = start;
+                    slot.RateHz = rate;
+                }
+                else if (update)
                 {
                     StoreLocked(shard, ref slot, key, hash, count, start, rate, nowMs, nowS);
                 }
             }
+        }
+        finally
+        {
+            shard.Exit();
         }
 
         var timeAllowed = start + ((count - burst + 1) / rate);
@@ -85,7 +97,8 @@ public sealed partial class Ratelimiter<TKey>
         var nowS = nowMs / 1000.0;
         var hash = Hash(key, _comparer);
         var shard = ShardFor(hash);
-        lock (shard.Gate)
+        shard.Enter();
+        try
         {
             ref var slot = ref shard.Find(key, hash);
             if (Unsafe.IsNullRef(ref slot))
@@ -96,6 +109,10 @@ public sealed partial class Ratelimiter<TKey>
             {
                 StoreLocked(shard, ref slot, key, hash, (long)slot.Count + nActions, slot.StartS, slot.RateHz, nowMs, nowS);
             }
+        }
+        finally
+        {
+            shard.Exit();
         }
     }
 
@@ -121,8 +138,7 @@ public sealed partial class Ratelimiter<TKey>
             slot = ref shard.Add(key, hash);
         }
 
-        // A count beyond int.MaxValue would take decades to drain at any rate this accepts; saturate.
-        slot.Count = (int)Math.Min(count, int.MaxValue);
+        slot.Count = Saturate(count);
         slot.StartS = start;
         slot.RateHz = rate;
         if (slot.ScheduledBucket == 0)
@@ -130,6 +146,9 @@ public sealed partial class Ratelimiter<TKey>
             ScheduleLocked(shard, ref slot, nowMs, pruneAt);
         }
     }
+
+    // A count beyond int.MaxValue would take decades to drain at any rate this accepts; saturate.
+    private static int Saturate(long count) => (int)Math.Min(count, int.MaxValue);
 
     private void ScheduleLocked(Shard shard, ref Slot slot, long nowMs, double pruneAtS)
     {

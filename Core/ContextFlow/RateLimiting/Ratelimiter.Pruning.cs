@@ -79,9 +79,14 @@ public sealed partial class Ratelimiter<TKey>
     private void Hold(Shard shard, Action work)
     {
         var started = Stopwatch.GetTimestamp();
-        lock (shard.Gate)
+        shard.Enter();
+        try
         {
             work();
+        }
+        finally
+        {
+            shard.Exit();
         }
 
         var held = Stopwatch.GetTimestamp() - started;
@@ -110,10 +115,10 @@ public sealed partial class Ratelimiter<TKey>
         return 0;
     }
 
-    private static Func<long> TimeSource(Clock clock)
+    private static Func<long>? TimeSource(Clock clock)
     {
         ArgumentNullException.ThrowIfNull(clock);
-        return ReferenceEquals(clock.TimeProvider, TimeProvider.System) ? CoarseSystemTime.NowMs : () => clock.TimeMsec;
+        return ReferenceEquals(clock.TimeProvider, TimeProvider.System) ? null : () => clock.TimeMsec;
     }
 
     // A looping call that throws stops for good; a failed prune is logged and the next one tries again.
@@ -121,7 +126,7 @@ public sealed partial class Ratelimiter<TKey>
     {
         try
         {
-            PruneAt(_nowMs());
+            PruneAt(NowMs());
         }
         catch (Exception ex)
         {

@@ -54,7 +54,7 @@ namespace ContextFlow.RateLimiting;
 public sealed partial class Ratelimiter<TKey> : IDisposable
     where TKey : notnull
 {
-    private readonly Func<long> _nowMs;
+    private readonly Func<long>? _nowMs;
     private readonly ILoopingCall? _pruning;
     private volatile bool _disposed;
     private readonly double _rateHz;
@@ -91,16 +91,16 @@ public sealed partial class Ratelimiter<TKey> : IDisposable
         _pruning = clock.LoopingCall(PruneInterval, Prune);
     }
 
-    // Without a clock: no pruning loop; tests and benchmarks drive time and PruneAt themselves.
+    // Without a clock: no pruning loop; tests and benchmarks drive time and PruneAt themselves. A null time source
+    // means the system wall clock (see CoarseSystemTime).
     internal Ratelimiter(
-        Func<long> nowMs,
+        Func<long>? nowMs,
         string name,
         double rateHz,
         double burstCount,
         Func<TKey, RatelimitOverride?>? overrides,
         IEqualityComparer<TKey>? comparer)
     {
-        ArgumentNullException.ThrowIfNull(nowMs);
         ArgumentNullException.ThrowIfNull(name);
         _nowMs = nowMs;
         Name = name;
@@ -118,7 +118,7 @@ public sealed partial class Ratelimiter<TKey> : IDisposable
             _shards[i] = new Shard(_comparer);
         }
 
-        _epochBucket = Math.DivRem(nowMs(), PruneBucketMs, out _) - 1;
+        _epochBucket = Math.DivRem(NowMs(), PruneBucketMs, out _) - 1;
     }
 
     /// <summary>The limiter's name, carried by <see cref="LimitExceededException.LimiterName"/>.</summary>
@@ -138,9 +138,14 @@ public sealed partial class Ratelimiter<TKey> : IDisposable
             var count = 0;
             foreach (var shard in _shards)
             {
-                lock (shard.Gate)
+                shard.Enter();
+                try
                 {
                     count += shard.Count;
+                }
+                finally
+                {
+                    shard.Exit();
                 }
             }
 
@@ -175,9 +180,7 @@ public sealed partial class Ratelimiter<TKey> : IDisposable
         ArgumentNullException.ThrowIfNull(key);
         var hash = Hash(key, _comparer);
 
-        // With many keys the bucket is a cache miss; start fetching it before reading the clock so the two overlap.
-        ShardFor(hash).Prefetch(hash);
-        return CanDoActionAt(_nowMs(), key, hash, rateHz, burstCount, update, nActions);
+        return CanDoActionAt(NowMs(), key, hash, rateHz, burstCount, update, nActions);
     }
 
     /// <summary>
@@ -191,7 +194,7 @@ public sealed partial class Ratelimiter<TKey> : IDisposable
     public void RecordAction(TKey key, int nActions = 1)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        RecordActionAt(_nowMs(), key, nActions);
+        RecordActionAt(NowMs(), key, nActions);
     }
 
     /// <summary>
@@ -210,7 +213,7 @@ public sealed partial class Ratelimiter<TKey> : IDisposable
         TKey key, double? rateHz = null, double? burstCount = null, bool update = true, int nActions = 1, TimeSpan? pause = null)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        var nowMs = _nowMs();
+        var nowMs = NowMs();
         var (allowed, timeAllowed) = CanDoActionAt(nowMs, key, rateHz, burstCount, update, nActions);
         if (!allowed)
         {
@@ -226,13 +229,21 @@ public sealed partial class Ratelimiter<TKey> : IDisposable
         _pruning?.Stop();
     }
 
+    // The system clock is called directly rather than through the delegate, so the call inlines into the check.
+    private long NowMs() => _nowMs is null ? CoarseSystemTime.NowMs() : _nowMs();
+
     internal bool ContainsKey(TKey key)
     {
         var hash = Hash(key, _comparer);
         var shard = ShardFor(hash);
-        lock (shard.Gate)
+        shard.Enter();
+        try
         {
             return !Unsafe.IsNullRef(ref shard.Find(key, hash));
+        }
+        finally
+        {
+            shard.Exit();
         }
     }
 }
