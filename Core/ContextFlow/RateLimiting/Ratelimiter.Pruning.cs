@@ -79,14 +79,9 @@ public sealed partial class Ratelimiter<TKey>
     private void Hold(Shard shard, Action work)
     {
         var started = Stopwatch.GetTimestamp();
-        shard.Enter();
-        try
+        lock (shard.Gate)
         {
             work();
-        }
-        finally
-        {
-            shard.Exit();
         }
 
         var held = Stopwatch.GetTimestamp() - started;
@@ -105,13 +100,15 @@ public sealed partial class Ratelimiter<TKey>
             return 0;
         }
 
-        if (slot.Count - ((nowS - slot.StartS) * slot.RateHz) <= 0)
+        var held = Shard.LockSlot(ref slot);
+        if (held - ((nowS - slot.StartS) * slot.RateHz) <= 0)
         {
             shard.Remove(ref slot);
             return 1;
         }
 
-        ScheduleLocked(shard, ref slot, nowMs, slot.StartS + (slot.Count / slot.RateHz));
+        ScheduleLocked(shard, ref slot, nowMs, slot.StartS + (held / slot.RateHz));
+        Shard.UnlockSlot(ref slot, held);
         return 0;
     }
 

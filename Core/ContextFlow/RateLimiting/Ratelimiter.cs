@@ -138,14 +138,9 @@ public sealed partial class Ratelimiter<TKey> : IDisposable
             var count = 0;
             foreach (var shard in _shards)
             {
-                shard.Enter();
-                try
+                lock (shard.Gate)
                 {
                     count += shard.Count;
-                }
-                finally
-                {
-                    shard.Exit();
                 }
             }
 
@@ -236,14 +231,9 @@ public sealed partial class Ratelimiter<TKey> : IDisposable
     {
         var hash = Hash(key, _comparer);
         var shard = ShardFor(hash);
-        shard.Enter();
-        try
+        lock (shard.Gate)
         {
             return !Unsafe.IsNullRef(ref shard.Find(key, hash));
-        }
-        finally
-        {
-            shard.Exit();
         }
     }
 }
