@@ -168,12 +168,19 @@ public sealed partial class Ratelimiter<TKey>
 
         slot.StartS = start;
         slot.RateHz = rate;
-        if (slot.ScheduledBucket == 0)
+        try
         {
-            ScheduleLocked(shard, ref slot, nowMs, pruneAt);
+            if (slot.ScheduledBucket == 0)
+            {
+                ScheduleLocked(shard, ref slot, nowMs, pruneAt);
+            }
         }
-
-        Shard.UnlockSlot(ref slot, Saturate(count));
+        finally
+        {
+            // Even if the wheel could not grow, the bucket is stored and its slot usable; it is scheduled again the
+            // next time it is stored.
+            Shard.UnlockSlot(ref slot, Saturate(count));
+        }
     }
 
     // A count beyond int.MaxValue would take decades to drain at any rate this accepts; saturate.

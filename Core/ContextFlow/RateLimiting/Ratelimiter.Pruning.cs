@@ -107,8 +107,15 @@ public sealed partial class Ratelimiter<TKey>
             return 1;
         }
 
-        ScheduleLocked(shard, ref slot, nowMs, slot.StartS + (held / slot.RateHz));
-        Shard.UnlockSlot(ref slot, held);
+        try
+        {
+            ScheduleLocked(shard, ref slot, nowMs, slot.StartS + (held / slot.RateHz));
+        }
+        finally
+        {
+            Shard.UnlockSlot(ref slot, held);
+        }
+
         return 0;
     }
 

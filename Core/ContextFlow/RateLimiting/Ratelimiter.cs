@@ -35,8 +35,11 @@ namespace ContextFlow.RateLimiting;
 /// <para>
 /// <b>Thread safety.</b> Every member may be called from any number of threads at once. Each call is atomic for
 /// its key: concurrent calls on one key behave as if made one after another in some order, so the actions
-/// allowed never exceed what the bucket permits. Keys are spread over independently locked shards; calls on
-/// different keys rarely contend, and a prune holds one shard's lock at a time, for at most 256 keys.
+/// allowed never exceed what the bucket permits. A check on a remembered key whose bucket stays non-empty locks
+/// only that key's entry, so checks on different keys never wait for each other and share no memory that both
+/// write. Adding, dropping and pruning keys lock one of many shards; a prune holds one shard at a time, for at most
+/// 256 keys. The key comparer's <c>Equals</c> may be called on a key that another thread is moving, and must be
+/// free of side effects.
 /// <see cref="Dispose"/> may race with other calls; calls that start after it throw
 /// <see cref="ObjectDisposedException"/>.
 /// </para>
