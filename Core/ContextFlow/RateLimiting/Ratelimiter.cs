@@ -15,9 +15,9 @@ namespace ContextFlow.RateLimiting;
 /// <b>Times.</b> <c>TimeAllowed</c> is in seconds on the clock's timescale (<c>Clock.TimeMsec / 1000.0</c>, seconds
 /// since the Unix epoch), as in the reference: the earliest time another single action would be allowed, never
 /// earlier than now, or −1 when the key is exempt or the rate is 0. The limiter reads the clock's
-/// <see cref="Clock.TimeMsec"/>, except on <see cref="TimeProvider.System"/>, where it reads the same wall clock through
-/// the OS tick count (resolution 1–16 ms depending on the OS): a precise wall-clock read would cost as much as the
-/// rest of a check.
+/// <see cref="Clock.TimeMsec"/>, except on <see cref="TimeProvider.System"/>, where it reads the same wall clock at the
+/// OS tick's resolution (<c>CLOCK_REALTIME_COARSE</c> on Linux, 1–4 ms; elsewhere the tick count, up to 16 ms): a
+/// precise wall-clock read would cost a large share of a check.
 /// </para>
 /// <para>
 /// <b>Rate 0.</b> A bucket that never drains would have to be remembered forever, so at rate 0 nothing is stored:
