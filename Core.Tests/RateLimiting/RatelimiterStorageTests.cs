@@ -51,6 +51,80 @@ public sealed class RatelimiterStorageTests : ContextCleanFixture
         });
     }
 
+    // Checks on remembered keys take only their slot's lock, while keys added, refunded away and pruned move and
+    // copy the slots under them: no check may be lost or counted twice, whichever table the checker was reading.
+    [TestCase(false, TestName = "ChecksWhileTablesGrowAndShrink_CountEveryActionOnce")]
+    [TestCase(true, TestName = "ChecksWhileDeletionsShiftTheirKeys_CountEveryActionOnce")]
+    public void ChecksWhileOtherKeysComeAndGo_CountEveryActionOnce(bool colliding)
+    {
+        const int keys = 2_000;
+        const int burst = 5;
+        const int checkers = 4;
+        var time = new FakeTimeProvider(DateTimeOffset.UnixEpoch);
+        long NowMs() => time.GetUtcNow().ToUnixTimeMilliseconds();
+        var limiter = new Ratelimiter<int>(NowMs, "test", 0.1, burst, null, colliding ? new CollidingComparer() : null);
+        var allowed = new int[keys];
+        var rounds = 0;
+        using var start = new Barrier(checkers + 1);
+        using var done = new CancellationTokenSource();
+
+        var churn = Task.Factory.StartNew(
+            () =>
+            {
+                start.SignalAndWait();
+                for (var round = 0; !done.IsCancellationRequested; round++)
+                {
+                    // New keys force inserts (and, without collisions, resizes); refunding them drops them again,
+                    // shifting later keys back; pruning then shrinks the emptied tables.
+                    var first = keys + ((round % 4) * 20_000);
+                    var count = colliding ? 200 : 20_000;
+                    for (var key = first; key < first + count; key++)
+                    {
+                        limiter.CanDoAction(key);
+                    }
+
+                    for (var key = first; key < first + count; key++)
+                    {
+                        limiter.RecordAction(key, -burst);
+                    }
+
+                    limiter.PruneAt(NowMs());
+                    Interlocked.Increment(ref rounds);
+                }
+            },
+            TaskCreationOptions.LongRunning);
+
+        var workers = Enumerable.Range(0, checkers).Select(t => Task.Factory.StartNew(
+            () =>
+            {
+                var order = Enumerable.Range(0, keys).ToArray();
+                new Random(t).Shuffle(order);
+                start.SignalAndWait();
+                for (var pass = 0; pass < burst + 2 || Volatile.Read(ref rounds) < 3; pass++)
+                {
+                    foreach (var key in order)
+                    {
+                        if (limiter.CanDoAction(key).Allowed)
+                        {
+                            Interlocked.Increment(ref allowed[key]);
+                        }
+                    }
+                }
+            },
+            TaskCreationOptions.LongRunning)).ToArray();
+        Task.WaitAll(workers);
+        done.Cancel();
+        churn.Wait();
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(rounds, Is.GreaterThanOrEqualTo(3));
+            Assert.That(allowed.Where(n => n != burst), Is.Empty);
+            Assert.That(limiter.Count, Is.EqualTo(keys));
+            Assert.That(Enumerable.Range(0, keys).Where(key => limiter.CanDoAction(key, update: false).Allowed), Is.Empty);
+        });
+    }
+
     [Test]
     public void RandomOperations_OnCollidingKeys_MatchTheReferenceArithmetic()
     {

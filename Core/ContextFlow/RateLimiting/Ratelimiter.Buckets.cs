@@ -45,38 +45,80 @@ public sealed partial class Ratelimiter<TKey>
         }
 
         var shard = ShardFor(hash);
-        long count;
-        double start;
-        bool allowed;
+
+        // A remembered key whose bucket stays non-empty and is already on the wheel: checked and updated under its
+        // slot's lock alone.
+        ref var slot = ref shard.TryLockWithoutGate(key, hash, out var held);
+        if (!Unsafe.IsNullRef(ref slot))
+        {
+            var (allowed, count, start) = Meter(held, slot.StartS, rate, burst, nActions, nowS);
+            if (!allowed || !update)
+            {
+                Shard.UnlockSlot(ref slot, held);
+                return (allowed, TimeAllowed(count, start, rate, burst, nowS));
+            }
+
+            if (slot.ScheduledBucket != 0 && count > 0 && start + (count / rate) > nowS)
+            {
+                slot.StartS = start;
+                slot.RateHz = rate;
+                Shard.UnlockSlot(ref slot, Saturate(count));
+                return (true, TimeAllowed(count, start, rate, burst, nowS));
+            }
+
+            // The bucket is to be dropped or put on the wheel: start again under the shard's gate.
+            Shard.UnlockSlot(ref slot, held);
+        }
+
+        return CanDoActionUnderGate(shard, nowMs, nowS, key, hash, rate, burst, update, nActions);
+    }
+
+    private (bool Allowed, double TimeAllowed) CanDoActionUnderGate(
+        Shard shard, long nowMs, double nowS, TKey key, uint hash, double rate, double burst, bool update, int nActions)
+    {
         lock (shard.Gate)
         {
             ref var slot = ref shard.Find(key, hash);
             var exists = !Unsafe.IsNullRef(ref slot);
-            count = exists ? slot.Count : 0;
-            start = exists ? slot.StartS : nowS;
-            var performed = count - ((nowS - start) * rate);
-            if (performed < 0)
+            var held = exists ? Shard.LockSlot(ref slot) : 0;
+            var (allowed, count, start) = Meter(held, exists ? slot.StartS : nowS, rate, burst, nActions, nowS);
+            if (allowed && update)
             {
-                performed = 0;
-                count = 0;
-                start = nowS;
+                StoreLocked(shard, ref slot, key, hash, count, start, rate, nowMs, nowS);
+            }
+            else if (exists)
+            {
+                Shard.UnlockSlot(ref slot, held);
             }
 
-            // Written as "performed > burst - n" rather than "performed + n > burst" to match the reference's
-            // rounding exactly.
-            allowed = !(performed > burst - nActions);
-            if (allowed)
-            {
-                count += nActions;
-                if (update)
-                {
-                    StoreLocked(shard, ref slot, key, hash, count, start, rate, nowMs, nowS);
-                }
-            }
+            return (allowed, TimeAllowed(count, start, rate, burst, nowS));
+        }
+    }
+
+    // The reference's leaky bucket: what is left of `held` actions counted from `start` at `rate`, and whether
+    // nActions more fit in `burst`. Returns the count and start the bucket would have with them (unchanged if denied).
+    private static (bool Allowed, long Count, double Start) Meter(
+        long held, double start, double rate, double burst, int nActions, double nowS)
+    {
+        var count = held;
+        var performed = count - ((nowS - start) * rate);
+        if (performed < 0)
+        {
+            performed = 0;
+            count = 0;
+            start = nowS;
         }
 
+        // Written as "performed > burst - n" rather than "performed + n > burst" to match the reference's rounding
+        // exactly.
+        var allowed = !(performed > burst - nActions);
+        return (allowed, allowed ? count + nActions : count, start);
+    }
+
+    private static double TimeAllowed(long count, double start, double rate, double burst, double nowS)
+    {
         var timeAllowed = start + ((count - burst + 1) / rate);
-        return (allowed, timeAllowed < nowS ? nowS : timeAllowed);
+        return timeAllowed < nowS ? nowS : timeAllowed;
     }
 
     internal void RecordActionAt(long nowMs, TKey key, int nActions)
@@ -94,19 +136,22 @@ public sealed partial class Ratelimiter<TKey>
             }
             else
             {
-                StoreLocked(shard, ref slot, key, hash, (long)slot.Count + nActions, slot.StartS, slot.RateHz, nowMs, nowS);
+                var held = Shard.LockSlot(ref slot);
+                StoreLocked(shard, ref slot, key, hash, (long)held + nActions, slot.StartS, slot.RateHz, nowMs, nowS);
             }
         }
     }
 
     // The reference's _record_action_inner: drop a bucket that is already empty, else store it and make sure
-    // the wheel will look at it once it may be.
+    // the wheel will look at it once it may be. Under the shard's gate, with the slot (if any) locked by the caller;
+    // leaves it unlocked or freed. A count of 0 or less is dropped whatever the times say (a clock stepping back
+    // could otherwise keep an empty bucket, and a stored bucket must hold at least one action).
     private void StoreLocked(
         Shard shard, ref Slot slot, TKey key, uint hash, long count, double start, double rate, long nowMs, double nowS)
     {
         var exists = !Unsafe.IsNullRef(ref slot);
         var pruneAt = rate > 0 ? start + (count / rate) : double.NegativeInfinity;
-        if (pruneAt <= nowS)
+        if (count <= 0 || pruneAt <= nowS)
         {
             if (exists)
             {
@@ -121,15 +166,25 @@ public sealed partial class Ratelimiter<TKey>
             slot = ref shard.Add(key, hash);
         }
 
-        // A count beyond int.MaxValue would take decades to drain at any rate this accepts; saturate.
-        slot.Count = (int)Math.Min(count, int.MaxValue);
         slot.StartS = start;
         slot.RateHz = rate;
-        if (slot.ScheduledBucket == 0)
+        try
         {
-            ScheduleLocked(shard, ref slot, nowMs, pruneAt);
+            if (slot.ScheduledBucket == 0)
+            {
+                ScheduleLocked(shard, ref slot, nowMs, pruneAt);
+            }
+        }
+        finally
+        {
+            // Even if the wheel could not grow, the bucket is stored and its slot usable; it is scheduled again the
+            // next time it is stored.
+            Shard.UnlockSlot(ref slot, Saturate(count));
         }
     }
+
+    // A count beyond int.MaxValue would take decades to drain at any rate this accepts; saturate.
+    private static int Saturate(long count) => (int)Math.Min(count, int.MaxValue);
 
     private void ScheduleLocked(Shard shard, ref Slot slot, long nowMs, double pruneAtS)
     {

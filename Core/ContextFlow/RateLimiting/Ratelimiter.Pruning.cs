@@ -100,20 +100,29 @@ public sealed partial class Ratelimiter<TKey>
             return 0;
         }
 
-        if (slot.Count - ((nowS - slot.StartS) * slot.RateHz) <= 0)
+        var held = Shard.LockSlot(ref slot);
+        if (held - ((nowS - slot.StartS) * slot.RateHz) <= 0)
         {
             shard.Remove(ref slot);
             return 1;
         }
 
-        ScheduleLocked(shard, ref slot, nowMs, slot.StartS + (slot.Count / slot.RateHz));
+        try
+        {
+            ScheduleLocked(shard, ref slot, nowMs, slot.StartS + (held / slot.RateHz));
+        }
+        finally
+        {
+            Shard.UnlockSlot(ref slot, held);
+        }
+
         return 0;
     }
 
-    private static Func<long> TimeSource(Clock clock)
+    private static Func<long>? TimeSource(Clock clock)
     {
         ArgumentNullException.ThrowIfNull(clock);
-        return ReferenceEquals(clock.TimeProvider, TimeProvider.System) ? CoarseSystemTime.NowMs : () => clock.TimeMsec;
+        return ReferenceEquals(clock.TimeProvider, TimeProvider.System) ? null : () => clock.TimeMsec;
     }
 
     // A looping call that throws stops for good; a failed prune is logged and the next one tries again.
@@ -121,7 +130,7 @@ public sealed partial class Ratelimiter<TKey>
     {
         try
         {
-            PruneAt(_nowMs());
+            PruneAt(NowMs());
         }
         catch (Exception ex)
         {

@@ -15,9 +15,9 @@ namespace ContextFlow.RateLimiting;
 /// <b>Times.</b> <c>TimeAllowed</c> is in seconds on the clock's timescale (<c>Clock.TimeMsec / 1000.0</c>, seconds
 /// since the Unix epoch), as in the reference: the earliest time another single action would be allowed, never
 /// earlier than now, or −1 when the key is exempt or the rate is 0. The limiter reads the clock's
-/// <see cref="Clock.TimeMsec"/>, except on <see cref="TimeProvider.System"/>, where it reads the same wall clock through
-/// the OS tick count (resolution 1–16 ms depending on the OS): a precise wall-clock read would cost as much as the
-/// rest of a check.
+/// <see cref="Clock.TimeMsec"/>, except on <see cref="TimeProvider.System"/>, where it reads the same wall clock at the
+/// OS tick's resolution (<c>CLOCK_REALTIME_COARSE</c> on Linux, 1–4 ms; elsewhere the tick count, up to 16 ms): a
+/// precise wall-clock read would cost a large share of a check.
 /// </para>
 /// <para>
 /// <b>Rate 0.</b> A bucket that never drains would have to be remembered forever, so at rate 0 nothing is stored:
@@ -35,8 +35,11 @@ namespace ContextFlow.RateLimiting;
 /// <para>
 /// <b>Thread safety.</b> Every member may be called from any number of threads at once. Each call is atomic for
 /// its key: concurrent calls on one key behave as if made one after another in some order, so the actions
-/// allowed never exceed what the bucket permits. Keys are spread over independently locked shards; calls on
-/// different keys rarely contend, and a prune holds one shard's lock at a time, for at most 256 keys.
+/// allowed never exceed what the bucket permits. A check on a remembered key whose bucket stays non-empty locks
+/// only that key's entry, so checks on different keys never wait for each other and share no memory that both
+/// write. Adding, dropping and pruning keys lock one of many shards; a prune holds one shard at a time, for at most
+/// 256 keys. The key comparer's <c>Equals</c> may be called on a key that another thread is moving, and must be
+/// free of side effects.
 /// <see cref="Dispose"/> may race with other calls; calls that start after it throw
 /// <see cref="ObjectDisposedException"/>.
 /// </para>
@@ -54,7 +57,7 @@ namespace ContextFlow.RateLimiting;
 public sealed partial class Ratelimiter<TKey> : IDisposable
     where TKey : notnull
 {
-    private readonly Func<long> _nowMs;
+    private readonly Func<long>? _nowMs;
     private readonly ILoopingCall? _pruning;
     private volatile bool _disposed;
     private readonly double _rateHz;
@@ -91,16 +94,16 @@ public sealed partial class Ratelimiter<TKey> : IDisposable
         _pruning = clock.LoopingCall(PruneInterval, Prune);
     }
 
-    // Without a clock: no pruning loop; tests and benchmarks drive time and PruneAt themselves.
+    // Without a clock: no pruning loop; tests and benchmarks drive time and PruneAt themselves. A null time source
+    // means the system wall clock (see CoarseSystemTime).
     internal Ratelimiter(
-        Func<long> nowMs,
+        Func<long>? nowMs,
         string name,
         double rateHz,
         double burstCount,
         Func<TKey, RatelimitOverride?>? overrides,
         IEqualityComparer<TKey>? comparer)
     {
-        ArgumentNullException.ThrowIfNull(nowMs);
         ArgumentNullException.ThrowIfNull(name);
         _nowMs = nowMs;
         Name = name;
@@ -118,7 +121,7 @@ public sealed partial class Ratelimiter<TKey> : IDisposable
             _shards[i] = new Shard(_comparer);
         }
 
-        _epochBucket = Math.DivRem(nowMs(), PruneBucketMs, out _) - 1;
+        _epochBucket = Math.DivRem(NowMs(), PruneBucketMs, out _) - 1;
     }
 
     /// <summary>The limiter's name, carried by <see cref="LimitExceededException.LimiterName"/>.</summary>
@@ -175,9 +178,7 @@ public sealed partial class Ratelimiter<TKey> : IDisposable
         ArgumentNullException.ThrowIfNull(key);
         var hash = Hash(key, _comparer);
 
-        // With many keys the bucket is a cache miss; start fetching it before reading the clock so the two overlap.
-        ShardFor(hash).Prefetch(hash);
-        return CanDoActionAt(_nowMs(), key, hash, rateHz, burstCount, update, nActions);
+        return CanDoActionAt(NowMs(), key, hash, rateHz, burstCount, update, nActions);
     }
 
     /// <summary>
@@ -191,7 +192,7 @@ public sealed partial class Ratelimiter<TKey> : IDisposable
     public void RecordAction(TKey key, int nActions = 1)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        RecordActionAt(_nowMs(), key, nActions);
+        RecordActionAt(NowMs(), key, nActions);
     }
 
     /// <summary>
@@ -210,7 +211,7 @@ public sealed partial class Ratelimiter<TKey> : IDisposable
         TKey key, double? rateHz = null, double? burstCount = null, bool update = true, int nActions = 1, TimeSpan? pause = null)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        var nowMs = _nowMs();
+        var nowMs = NowMs();
         var (allowed, timeAllowed) = CanDoActionAt(nowMs, key, rateHz, burstCount, update, nActions);
         if (!allowed)
         {
@@ -225,6 +226,9 @@ public sealed partial class Ratelimiter<TKey> : IDisposable
         _disposed = true;
         _pruning?.Stop();
     }
+
+    // The system clock is called directly rather than through the delegate, so the call inlines into the check.
+    private long NowMs() => _nowMs is null ? CoarseSystemTime.NowMs() : _nowMs();
 
     internal bool ContainsKey(TKey key)
     {
