@@ -58,7 +58,7 @@ public sealed partial class Ratelimiter<TKey>
                 return (allowed, TimeAllowed(count, start, rate, burst, nowS));
             }
 
-            if (slot.ScheduledBucket != 0 && count > 0 && start + (count / rate) > nowS)
+            if (slot.ScheduledBucket != 0 && IsKept(count, EmptiesAt(count, start, rate), nowS))
             {
                 slot.StartS = start;
                 slot.RateHz = rate;
@@ -115,6 +115,15 @@ public sealed partial class Ratelimiter<TKey>
         return (allowed, allowed ? count + nActions : count, start);
     }
 
+    // When a bucket holding `count` actions since `start` will have drained.
+    private static double EmptiesAt(long count, double start, double rate) =>
+        rate > 0 ? start + (count / rate) : double.NegativeInfinity;
+
+    // Whether a bucket is worth storing: one that is already empty is dropped, and so is a count of 0 or less whatever
+    // the times say (a clock stepping back could otherwise keep one, and a stored bucket must hold an action). The
+    // check without the gate and StoreLocked use this one rule, so the first never keeps what the second would drop.
+    private static bool IsKept(long count, double emptiesAt, double nowS) => count > 0 && emptiesAt > nowS;
+
     private static double TimeAllowed(long count, double start, double rate, double burst, double nowS)
     {
         var timeAllowed = start + ((count - burst + 1) / rate);
@@ -144,14 +153,13 @@ public sealed partial class Ratelimiter<TKey>
 
     // The reference's _record_action_inner: drop a bucket that is already empty, else store it and make sure
     // the wheel will look at it once it may be. Under the shard's gate, with the slot (if any) locked by the caller;
-    // leaves it unlocked or freed. A count of 0 or less is dropped whatever the times say (a clock stepping back
-    // could otherwise keep an empty bucket, and a stored bucket must hold at least one action).
+    // leaves it unlocked or freed.
     private void StoreLocked(
         Shard shard, ref Slot slot, TKey key, uint hash, long count, double start, double rate, long nowMs, double nowS)
     {
         var exists = !Unsafe.IsNullRef(ref slot);
-        var pruneAt = rate > 0 ? start + (count / rate) : double.NegativeInfinity;
-        if (count <= 0 || pruneAt <= nowS)
+        var pruneAt = EmptiesAt(count, start, rate);
+        if (!IsKept(count, pruneAt, nowS))
         {
             if (exists)
             {
