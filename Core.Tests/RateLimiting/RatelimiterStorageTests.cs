@@ -23,25 +23,7 @@ public sealed class RatelimiterStorageTests : ContextCleanFixture
         var allowed = new int[keys];
         using var start = new Barrier(threads);
 
-        var workers = Enumerable.Range(0, threads).Select(t => Task.Factory.StartNew(
-            () =>
-            {
-                var order = Enumerable.Range(0, keys).ToArray();
-                new Random(t).Shuffle(order);
-                start.SignalAndWait();
-                for (var pass = 0; pass < burst + 2; pass++)
-                {
-                    foreach (var key in order)
-                    {
-                        if (limiter.CanDoAction(key).Allowed)
-                        {
-                            Interlocked.Increment(ref allowed[key]);
-                        }
-                    }
-                }
-            },
-            TaskCreationOptions.LongRunning)).ToArray();
-        Task.WaitAll(workers);
+        Task.WaitAll(StartCheckers(limiter, threads, allowed, start, pass => pass < burst + 2));
 
         Assert.Multiple(() =>
         {
@@ -94,25 +76,7 @@ public sealed class RatelimiterStorageTests : ContextCleanFixture
             },
             TaskCreationOptions.LongRunning);
 
-        var workers = Enumerable.Range(0, checkers).Select(t => Task.Factory.StartNew(
-            () =>
-            {
-                var order = Enumerable.Range(0, keys).ToArray();
-                new Random(t).Shuffle(order);
-                start.SignalAndWait();
-                for (var pass = 0; pass < burst + 2 || Volatile.Read(ref rounds) < 3; pass++)
-                {
-                    foreach (var key in order)
-                    {
-                        if (limiter.CanDoAction(key).Allowed)
-                        {
-                            Interlocked.Increment(ref allowed[key]);
-                        }
-                    }
-                }
-            },
-            TaskCreationOptions.LongRunning)).ToArray();
-        Task.WaitAll(workers);
+        Task.WaitAll(StartCheckers(limiter, checkers, allowed, start, pass => pass < burst + 2 || Volatile.Read(ref rounds) < 3));
         done.Cancel();
         churn.Wait();
 
@@ -235,6 +199,29 @@ public sealed class RatelimiterStorageTests : ContextCleanFixture
         limiter.PruneAt(NowMs());
         Assert.That(limiter.ContainsKey("slow"), Is.False);
     }
+
+    // Each thread checks every key (0 .. allowed.Length - 1) once per pass, in its own shuffled order, for as long as
+    // morePasses says, counting the allowed checks per key.
+    private static Task[] StartCheckers(
+        Ratelimiter<int> limiter, int threads, int[] allowed, Barrier start, Func<int, bool> morePasses) =>
+        Enumerable.Range(0, threads).Select(t => Task.Factory.StartNew(
+            () =>
+            {
+                var order = Enumerable.Range(0, allowed.Length).ToArray();
+                new Random(t).Shuffle(order);
+                start.SignalAndWait();
+                for (var pass = 0; morePasses(pass); pass++)
+                {
+                    foreach (var key in order)
+                    {
+                        if (limiter.CanDoAction(key).Allowed)
+                        {
+                            Interlocked.Increment(ref allowed[key]);
+                        }
+                    }
+                }
+            },
+            TaskCreationOptions.LongRunning)).ToArray();
 
     private sealed class CollidingComparer : IEqualityComparer<int>
     {
