@@ -215,7 +215,7 @@ public sealed class ServerShutdownTests : ContextCleanFixture
         _time.Advance(TimeSpan.FromHours(1));
 
         Assert.That(fired.Value, Is.Zero, "no timer of the server fired after shutdown");
-        await AssertCollectedAsync(weak);
+        await Collectable.AssertCollectedAsync(weak);
     }
 
     [Test]
@@ -237,7 +237,7 @@ public sealed class ServerShutdownTests : ContextCleanFixture
 
         Assert.That(before, Is.EqualTo(6), "three loop runs and three polls before shutdown");
         Assert.That(fired.Value, Is.EqualTo(before));
-        await AssertCollectedAsync(weak);
+        await Collectable.AssertCollectedAsync(weak);
     }
 
     [Test]
@@ -266,7 +266,7 @@ public sealed class ServerShutdownTests : ContextCleanFixture
 
         Assert.That(fired.Value, Is.Zero);
         Assert.That(disposed, Is.EqualTo(new[] { "pool" }));
-        await AssertCollectedAsync(weak);
+        await Collectable.AssertCollectedAsync(weak);
     }
 
     [Test]
@@ -340,12 +340,12 @@ public sealed class ServerShutdownTests : ContextCleanFixture
     /// method's frame, so nothing of the test's own keeps it reachable.
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static async Task<WeakReference> ShutDownAndForgetAsync(Func<Task<TestServer>> build)
+    private static async Task<WeakReference[]> ShutDownAndForgetAsync(Func<Task<TestServer>> build)
     {
         var server = await build();
         await server.ShutdownAsync();
         Assert.That(server.State, Is.EqualTo(ServerState.ShutDown));
-        var weak = new WeakReference(server);
+        var weak = Collectable.Track(server);
         server = null;
         return weak;
     }
@@ -358,19 +358,6 @@ public sealed class ServerShutdownTests : ContextCleanFixture
         }
 
         Assert.That(condition(), "the condition did not hold within 5 s");
-    }
-
-    private static async Task AssertCollectedAsync(WeakReference weak)
-    {
-        // Off the stack that completed the server's last task: its frames would otherwise still hold the server.
-        await Task.Yield();
-        for (var i = 0; i < 3 && weak.IsAlive; i++)
-        {
-            GC.Collect();
-            GC.WaitForPendingFinalizers();
-        }
-
-        Assert.That(weak.IsAlive, Is.False, "the shut-down server is still reachable");
     }
 
     /// <summary>Advances fake time in steps until <paramref name="task"/> ends (the shutdown's waits run on pool threads).</summary>
