@@ -9,16 +9,15 @@ using Microsoft.Extensions.Time.Testing;
 namespace ContextFlow.Tests.Hosting;
 
 /// <summary>Validation happens once, after every setting is read, and an invalid configuration never becomes a server.</summary>
-public sealed class ServerConfigTests : ContextCleanFixture
+public sealed class ServerConfigTests : HostingFixture
 {
     [Test]
     public async Task Provision_ValidatesOnce_AndTheServerDoesNotValidateAgain()
     {
-        var signal = new RunningSignal();
-        await using var host = new ServerHost(signal);
+        await using var host = new ServerHost(Signal);
         var config = TestServer.Config("alpha");
 
-        var server = await host.ProvisionAsync(config, c => new TestServer(c, new FakeTimeProvider(), signal));
+        var server = await host.ProvisionAsync(config, c => new TestServer(c, Time, Signal));
 
         Assert.That(config.Validations, Is.EqualTo(1));
         Assert.That(server.ServerName, Is.EqualTo("alpha"));
@@ -27,8 +26,7 @@ public sealed class ServerConfigTests : ContextCleanFixture
     [Test]
     public async Task CrossSettingError_NeverConstructsAServer_AndNamesEverySetting()
     {
-        var signal = new RunningSignal();
-        await using var host = new ServerHost(signal);
+        await using var host = new ServerHost(Signal);
         var config = new TestConfig { ServerName = "alpha", RegistrationEnabled = true };
         var factoryCalls = 0;
 
@@ -36,7 +34,7 @@ public sealed class ServerConfigTests : ContextCleanFixture
             host.ProvisionAsync(config, c =>
             {
                 factoryCalls++;
-                return new TestServer(c, new FakeTimeProvider(), signal);
+                return new TestServer(c, Time, Signal);
             }));
 
         Assert.That(error!.Settings, Is.EqualTo(new[] { "registration.enabled", "registration.require_email", "registration.token" }));
@@ -51,8 +49,8 @@ public sealed class ServerConfigTests : ContextCleanFixture
     {
         var config = new TestConfig { ServerName = "alpha", RegistrationEnabled = true };
 
-        Assert.That(() => new TestServer(config, new FakeTimeProvider(), new RunningSignal()), Throws.TypeOf<ConfigException>());
-        Assert.That(() => new TestServer(config, new FakeTimeProvider(), new RunningSignal()), Throws.TypeOf<ConfigException>());
+        Assert.That(() => new TestServer(config, Time, Signal), Throws.TypeOf<ConfigException>());
+        Assert.That(() => new TestServer(config, Time, Signal), Throws.TypeOf<ConfigException>());
         Assert.That(config.Validations, Is.EqualTo(1), "the failure is remembered, not recomputed");
     }
 
@@ -63,18 +61,18 @@ public sealed class ServerConfigTests : ContextCleanFixture
     [TestCase("tab\there")]
     public void BadServerName_IsRejected(string name)
     {
-        var error = Assert.Throws<ConfigException>(() => new TestServer(TestServer.Config(name), new FakeTimeProvider(), new RunningSignal()));
+        var error = Assert.Throws<ConfigException>(() => new TestServer(TestServer.Config(name), Time, Signal));
         Assert.That(error!.Settings, Is.EqualTo(new[] { nameof(ServerConfig.ServerName) }));
     }
 
     [Test]
     public void ShutdownGracePeriod_MustBeFiniteAndNonNegative_OrInfinite()
     {
-        Assert.That(() => new TestServer(TestServer.Config("a", TimeSpan.FromSeconds(-1)), new FakeTimeProvider(), new RunningSignal()),
+        Assert.That(() => new TestServer(TestServer.Config("a", TimeSpan.FromSeconds(-1)), Time, Signal),
             Throws.TypeOf<ConfigException>().With.Property(nameof(ConfigException.Settings)).EqualTo(new[] { nameof(ServerConfig.ShutdownGracePeriod) }));
-        Assert.That(() => new TestServer(TestServer.Config("a", TimeSpan.FromDays(60)), new FakeTimeProvider(), new RunningSignal()),
+        Assert.That(() => new TestServer(TestServer.Config("a", TimeSpan.FromDays(60)), Time, Signal),
             Throws.TypeOf<ConfigException>());
-        Assert.That(() => new TestServer(TestServer.Config("a", Timeout.InfiniteTimeSpan), new FakeTimeProvider(), new RunningSignal()),
+        Assert.That(() => new TestServer(TestServer.Config("a", Timeout.InfiniteTimeSpan), Time, Signal),
             Throws.Nothing);
     }
 

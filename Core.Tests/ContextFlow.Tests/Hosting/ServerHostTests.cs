@@ -12,19 +12,12 @@ using Microsoft.Extensions.Time.Testing;
 namespace ContextFlow.Tests.Hosting;
 
 /// <summary>Provisioning and deprovisioning servers one at a time, starting the process, and shutting everything down.</summary>
-public sealed class ServerHostTests : ContextCleanFixture
+public sealed class ServerHostTests : HostingFixture
 {
-    private FakeTimeProvider _time = null!;
-    private RunningSignal _signal = null!;
     private ServerHost _host = null!;
 
     [SetUp]
-    public void CreateHost()
-    {
-        _time = new FakeTimeProvider();
-        _signal = new RunningSignal();
-        _host = new ServerHost(_signal);
-    }
+    public void CreateHost() => _host = new ServerHost(Signal);
 
     [TearDown]
     public async Task ShutDownHost() => await _host.DisposeAsync();
@@ -39,7 +32,7 @@ public sealed class ServerHostTests : ContextCleanFixture
         await _host.StartAsync();
 
         Assert.That(server.State, Is.EqualTo(ServerState.Running));
-        Assert.That(_signal.IsRunning);
+        Assert.That(Signal.IsRunning);
     }
 
     [Test]
@@ -92,7 +85,7 @@ public sealed class ServerHostTests : ContextCleanFixture
         var error = Assert.ThrowsAsync<ServerAlreadyHostedException>(() => _host.ProvisionAsync(TestServer.Config("alpha"), c =>
         {
             built++;
-            return new TestServer(c, _time, _signal);
+            return new TestServer(c, Time, Signal);
         }));
 
         Assert.That(error!.ServerName, Is.EqualTo("alpha"));
@@ -107,7 +100,7 @@ public sealed class ServerHostTests : ContextCleanFixture
         var attempts = Enumerable.Range(0, 8).Select(_ => Task.Run(async () =>
         {
             await gate.Task;
-            return await _host.ProvisionAsync(TestServer.Config("alpha"), c => new TestServer(c, _time, _signal));
+            return await _host.ProvisionAsync(TestServer.Config("alpha"), c => new TestServer(c, Time, Signal));
         })).ToArray();
 
         gate.SetResult();
@@ -124,7 +117,7 @@ public sealed class ServerHostTests : ContextCleanFixture
         await _host.StartAsync();
         var alpha = await ProvisionAsync("alpha");
 
-        var weak = await FailToProvisionAsync(_host, _time, _signal);
+        var weak = await FailToProvisionAsync(_host, Time, Signal);
         var gamma = await ProvisionAsync("gamma");
 
         Assert.That(_host.Servers, Is.EqualTo(new[] { alpha, gamma }));
@@ -165,7 +158,7 @@ public sealed class ServerHostTests : ContextCleanFixture
         using var cancel = new CancellationTokenSource();
         TestServer? built = null;
 
-        Assert.That(() => _host.ProvisionAsync(TestServer.Config("alpha"), c => built = new TestServer(c, _time, _signal)
+        Assert.That(() => _host.ProvisionAsync(TestServer.Config("alpha"), c => built = new TestServer(c, Time, Signal)
         {
             Setup = async (_, ct) =>
             {
@@ -181,9 +174,9 @@ public sealed class ServerHostTests : ContextCleanFixture
     [Test]
     public void FactoryBreakingItsContract_IsRefused()
     {
-        Assert.That(() => _host.ProvisionAsync(TestServer.Config("alpha"), c => new TestServer(TestServer.Config("beta"), _time, _signal)),
+        Assert.That(() => _host.ProvisionAsync(TestServer.Config("alpha"), c => new TestServer(TestServer.Config("beta"), Time, Signal)),
             Throws.InvalidOperationException.With.Message.Contains("built server beta"));
-        Assert.That(() => _host.ProvisionAsync(TestServer.Config("alpha"), c => new TestServer(c, _time, new RunningSignal())),
+        Assert.That(() => _host.ProvisionAsync(TestServer.Config("alpha"), c => new TestServer(c, Time, new RunningSignal())),
             Throws.InvalidOperationException.With.Message.Contains("RunningSignal"));
         Assert.That(() => _host.ProvisionAsync(TestServer.Config("alpha"), c => (TestServer)null!),
             Throws.InvalidOperationException.With.Message.Contains("returned null"));
@@ -236,5 +229,5 @@ public sealed class ServerHostTests : ContextCleanFixture
     }
 
     private Task<TestServer> ProvisionAsync(string name, Func<TestServer, CancellationToken, Task>? start = null) =>
-        _host.ProvisionAsync(TestServer.Config(name), c => new TestServer(c, _time, _signal) { Start = start });
+        _host.ProvisionAsync(TestServer.Config(name), c => new TestServer(c, Time, Signal) { Start = start });
 }

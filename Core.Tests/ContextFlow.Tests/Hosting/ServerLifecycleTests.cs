@@ -9,17 +9,8 @@ using Microsoft.Extensions.Time.Testing;
 namespace ContextFlow.Tests.Hosting;
 
 /// <summary>Create → setup → start: what each step runs in, when it runs, and what happens when it fails.</summary>
-public sealed class ServerLifecycleTests : ContextCleanFixture
+public sealed class ServerLifecycleTests : HostingFixture
 {
-    private FakeTimeProvider _time = null!;
-    private RunningSignal _signal = null!;
-
-    [SetUp]
-    public void CreateTime()
-    {
-        _time = new FakeTimeProvider();
-        _signal = new RunningSignal();
-    }
 
     [Test]
     public void Constructor_SchedulesNothing_AndOwnsOneClockAndOneSetOfProcesses()
@@ -68,7 +59,7 @@ public sealed class ServerLifecycleTests : ContextCleanFixture
         Assert.That(server.State, Is.EqualTo(ServerState.Starting));
         Assert.That(server.StartContext, Is.Null, "the start waits for the process to run");
 
-        _signal.MarkRunning();
+        Signal.MarkRunning();
         await started;
 
         Assert.That(server.State, Is.EqualTo(ServerState.Running));
@@ -79,7 +70,7 @@ public sealed class ServerLifecycleTests : ContextCleanFixture
     [Test]
     public async Task Start_InARunningProcess_RunsAtOnce()
     {
-        _signal.MarkRunning();
+        Signal.MarkRunning();
         var server = NewServer("alpha");
         await server.SetupAsync();
 
@@ -92,7 +83,7 @@ public sealed class ServerLifecycleTests : ContextCleanFixture
     [Test]
     public async Task FailingStart_IsLoggedAndSurfaces_AndShutdownStillCleansUp()
     {
-        _signal.MarkRunning();
+        Signal.MarkRunning();
         var server = NewServer("alpha");
         server.Start = (s, _) =>
         {
@@ -106,7 +97,7 @@ public sealed class ServerLifecycleTests : ContextCleanFixture
         Assert.That(Log.Messages, Has.Some.StartsWith("Error during startup of server"));
 
         await server.ShutdownAsync();
-        _time.Advance(TimeSpan.FromHours(1));
+        Time.Advance(TimeSpan.FromHours(1));
         Assert.That(server.State, Is.EqualTo(ServerState.ShutDown));
     }
 
@@ -146,7 +137,7 @@ public sealed class ServerLifecycleTests : ContextCleanFixture
 
         var started = server.StartAsync(cancel.Token);
         await cancel.CancelAsync();
-        _signal.MarkRunning();
+        Signal.MarkRunning();
 
         Assert.That(() => started, Throws.InstanceOf<OperationCanceledException>());
         Assert.That(server.StartContext, Is.Null);
@@ -162,11 +153,9 @@ public sealed class ServerLifecycleTests : ContextCleanFixture
         var started = server.StartAsync();
 
         await server.ShutdownAsync();
-        _signal.MarkRunning();
+        Signal.MarkRunning();
 
         Assert.That(() => started, Throws.InstanceOf<OperationCanceledException>());
         Assert.That(server.StartContext, Is.Null);
     }
-
-    private TestServer NewServer(string name) => new(TestServer.Config(name), _time, _signal);
 }

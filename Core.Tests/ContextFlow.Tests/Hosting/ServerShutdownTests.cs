@@ -13,18 +13,10 @@ using Microsoft.Extensions.Time.Testing;
 namespace ContextFlow.Tests.Hosting;
 
 /// <summary>Shutdown: its order, its context, its idempotence, and that it leaves nothing behind.</summary>
-public sealed class ServerShutdownTests : ContextCleanFixture
+public sealed class ServerShutdownTests : HostingFixture
 {
-    private FakeTimeProvider _time = null!;
-    private RunningSignal _signal = null!;
-
     [SetUp]
-    public void CreateTime()
-    {
-        _time = new FakeTimeProvider();
-        _signal = new RunningSignal();
-        _signal.MarkRunning();
-    }
+    public void MarkRunning() => Signal.MarkRunning();
 
     [Test]
     public async Task Shutdown_RunsHandlersLastFirst_ThenStopsTheClock_ThenProcesses_ThenDisposesLastFirst()
@@ -132,7 +124,7 @@ public sealed class ServerShutdownTests : ContextCleanFixture
         Assert.That(handlerToken.IsCancellationRequested, "the handler's token is cancelled when the grace period ends");
         Assert.That(later, Is.EqualTo(1), "the next handler still runs");
         Assert.That(Log.Messages, Has.Some.EqualTo("Abandoned \"shutdown handler\" still running after the shutdown grace period"));
-        Assert.That(_time.GetUtcNow() - _time.Start, Is.GreaterThanOrEqualTo(TimeSpan.FromSeconds(5)));
+        Assert.That(Time.GetUtcNow() - Time.Start, Is.GreaterThanOrEqualTo(TimeSpan.FromSeconds(5)));
     }
 
     [Test]
@@ -196,7 +188,7 @@ public sealed class ServerShutdownTests : ContextCleanFixture
             await shutdown;                              // holds shutdown up for the grace period, no longer
         });
 
-        _time.Advance(TimeSpan.FromSeconds(1));
+        Time.Advance(TimeSpan.FromSeconds(1));
         go.SetResult();
         var shutdowns = new[] { fromTimer!, await fromProcess.Task };
         await DriveAsync(Task.WhenAll(shutdowns), TimeSpan.FromMilliseconds(500));
@@ -212,7 +204,7 @@ public sealed class ServerShutdownTests : ContextCleanFixture
         var fired = new StrongBox<int>();
 
         var weak = await ShutDownAndForgetAsync(() => BusyServerAsync(fired));
-        _time.Advance(TimeSpan.FromHours(1));
+        Time.Advance(TimeSpan.FromHours(1));
 
         Assert.That(fired.Value, Is.Zero, "no timer of the server fired after shutdown");
         await Collectable.AssertCollectedAsync(weak);
@@ -227,13 +219,13 @@ public sealed class ServerShutdownTests : ContextCleanFixture
         var weak = await ShutDownAndForgetAsync(async () =>
         {
             var server = await BusyServerAsync(fired);
-            _time.Advance(TimeSpan.FromSeconds(30));     // loops and processes are mid-flight
+            Time.Advance(TimeSpan.FromSeconds(30));     // loops and processes are mid-flight
             await WaitForAsync(() => Log.Messages.Count(m => m == "Polled") == 3);
             Assert.That(server.BackgroundProcesses.RunningCount, Is.EqualTo(3));
             before = fired.Value;
             return server;
         });
-        _time.Advance(TimeSpan.FromHours(1));
+        Time.Advance(TimeSpan.FromHours(1));
 
         Assert.That(before, Is.EqualTo(6), "three loop runs and three polls before shutdown");
         Assert.That(fired.Value, Is.EqualTo(before));
@@ -248,21 +240,19 @@ public sealed class ServerShutdownTests : ContextCleanFixture
 
         var weak = await ShutDownAndForgetAsync(() =>
         {
-            var server = new TestServer(TestServer.Config("alpha"), _time, _signal)
+            var server = NewServer("alpha");
+            server.Setup = (s, _) =>
             {
-                Setup = (s, _) =>
-                {
-                    s.Clock.LoopingCall(TimeSpan.FromSeconds(1), () => Interlocked.Increment(ref fired.Value));
-                    s.Clock.CallLater(TimeSpan.FromMinutes(1), () => Interlocked.Increment(ref fired.Value));
-                    s.BackgroundProcesses.RunAsBackgroundProcess("warm_cache", ct => s.Clock.SleepAsync(TimeSpan.FromHours(1), ct));
-                    s.RegisterForDispose(new Disposable(disposed, "pool"));
-                    throw new InvalidOperationException("second database unreachable");
-                },
+                s.Clock.LoopingCall(TimeSpan.FromSeconds(1), () => Interlocked.Increment(ref fired.Value));
+                s.Clock.CallLater(TimeSpan.FromMinutes(1), () => Interlocked.Increment(ref fired.Value));
+                s.BackgroundProcesses.RunAsBackgroundProcess("warm_cache", ct => s.Clock.SleepAsync(TimeSpan.FromHours(1), ct));
+                s.RegisterForDispose(new Disposable(disposed, "pool"));
+                throw new InvalidOperationException("second database unreachable");
             };
             Assert.That(() => server.SetupAsync(), Throws.InvalidOperationException);
             return Task.FromResult(server);
         });
-        _time.Advance(TimeSpan.FromHours(2));
+        Time.Advance(TimeSpan.FromHours(2));
 
         Assert.That(fired.Value, Is.Zero);
         Assert.That(disposed, Is.EqualTo(new[] { "pool" }));
@@ -273,20 +263,18 @@ public sealed class ServerShutdownTests : ContextCleanFixture
     public async Task ShutdownDuringSetup_CancelsAndWaitsForIt()
     {
         var setupCancelled = new TaskCompletionSource<bool>();
-        var server = new TestServer(TestServer.Config("alpha"), _time, _signal)
+        var server = NewServer("alpha");
+        server.Setup = async (s, ct) =>
         {
-            Setup = async (s, ct) =>
+            try
             {
-                try
-                {
-                    await s.Clock.SleepAsync(TimeSpan.FromHours(1), ct);
-                }
-                catch (OperationCanceledException)
-                {
-                    setupCancelled.SetResult(true);
-                    throw;
-                }
-            },
+                await s.Clock.SleepAsync(TimeSpan.FromHours(1), ct);
+            }
+            catch (OperationCanceledException)
+            {
+                setupCancelled.SetResult(true);
+                throw;
+            }
         };
         var setup = server.SetupAsync();
 
@@ -299,7 +287,8 @@ public sealed class ServerShutdownTests : ContextCleanFixture
 
     private async Task<TestServer> StartedServerAsync(string name, Func<TestServer, CancellationToken, Task>? start = null, TimeSpan? grace = null)
     {
-        var server = new TestServer(TestServer.Config(name, grace), _time, _signal) { Start = start };
+        var server = NewServer(name, grace);
+        server.Start = start;
         await server.SetupAsync();
         await server.StartAsync();
         return server;
@@ -365,7 +354,7 @@ public sealed class ServerShutdownTests : ContextCleanFixture
     {
         for (var i = 0; i < 1000 && !task.IsCompleted; i++)
         {
-            _time.Advance(step);
+            Time.Advance(step);
             await Task.WhenAny(task, Task.Delay(5));
         }
 

@@ -7,7 +7,7 @@ using ContextFlow.Time;
 namespace ContextFlow.Tests.Hosting;
 
 /// <summary>A configuration that counts how often it was validated and can carry a cross-setting rule.</summary>
-internal sealed class TestConfig : ServerConfig
+public sealed class TestConfig : ServerConfig
 {
     private int _validations;
 
@@ -33,7 +33,7 @@ internal sealed class TestConfig : ServerConfig
 }
 
 /// <summary>A server whose setup and start run whatever the test gives them, and that remembers their contexts.</summary>
-internal sealed class TestServer : Server
+public sealed class TestServer : Server
 {
     public TestServer(ServerConfig config, TimeProvider time, RunningSignal running)
         : base(config, time, running)
