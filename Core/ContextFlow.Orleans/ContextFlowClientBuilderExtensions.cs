@@ -45,6 +45,7 @@ public static class ContextFlowClientBuilderExtensions
             }
         }
 
+        ExceptionTransport.AddTo(builder.Services);
         return builder.AddOutgoingGrainCallFilter<RequestContextFilter>();
     }
 }

@@ -55,6 +55,7 @@ public static class ContextFlowSiloBuilderExtensions
         services.AddSingleton<IGrainPropertiesProvider, TenantPlacement>();
         builder.AddIncomingGrainCallFilter<TenantCallFilter>();
         builder.AddOutgoingGrainCallFilter<RequestContextFilter>();
+        ExceptionTransport.AddTo(services);
         return builder;
     }
 }

@@ -66,6 +66,8 @@ public static class TenantRegistry
     private static readonly ConcurrentDictionary<string, WeakReference> s_servers = new(StringComparer.Ordinal);
     private static readonly ConcurrentDictionary<string, int> s_ticks = new(StringComparer.Ordinal);
 
+    public static System.Collections.Generic.ICollection<string> Keys => s_servers.Keys;
+
     public static void Track(TestTenantServer server) => s_servers[server.Key] = new WeakReference(server);
 
     public static void Tick(string key) => s_ticks.AddOrUpdate(key, 1, static (_, n) => n + 1);
