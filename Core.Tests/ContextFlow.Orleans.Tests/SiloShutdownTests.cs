@@ -32,7 +32,7 @@ public sealed class SiloShutdownTests : ClusterFixture
             Assert.That(moved.Select(s => TenantRegistry.Ticks(s.ServerKey)), Is.EqualTo(ticks), "no timer of theirs fired after the silo stopped");
             Assert.That(after.Select(s => s.Silo), Has.None.EqualTo(leaving.SiloAddress.ToString()), "they reactivated on the other silos");
             Assert.That(after.Select(s => s.ServerKey).Intersect(moved.Select(s => s.ServerKey)), Is.Empty, "each with a fresh server");
-            Assert.That(Log.Messages.Count(m => m.Contains("Deactivating tenant", StringComparison.Ordinal) && m.Contains("ShuttingDown", StringComparison.Ordinal)),
+            Assert.That(Log.Messages.Count(m => m.Contains("Deactivating tenant", StringComparison.Ordinal) && m.Contains("\"ShuttingDown:", StringComparison.Ordinal)),
                 Is.EqualTo(moved.Length), "each was shut down by its grain's deactivation");
         });
         await Collectable.AssertCollectedAsync(references);

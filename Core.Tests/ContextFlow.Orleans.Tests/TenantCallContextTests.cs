@@ -50,6 +50,14 @@ public sealed class TenantCallContextTests : ClusterFixture
     }
 
     [Test]
+    public async Task RequestThroughAPlainGrain_ReachesTheTenantBehindIt()
+    {
+        var seen = await InRequestAsync("GET-4", () => Cluster.Client.GetGrain<IProbe>(99).ForwardAsync("alpha.example"));
+
+        Assert.That((seen.ContextServer, seen.RequestId, seen.Requester), Is.EqualTo(("alpha.example", "GET-4", "@tester:edge")));
+    }
+
+    [Test]
     public async Task BackgroundProcessCallingOut_SendsNoRequest_ThoughStartedInsideACall()
     {
         var seen = await InRequestAsync("GET-3", () => Cluster.Client.GetGrain<ITestTenant>("alpha.example").CallFromBackgroundAsync("beta.example"));

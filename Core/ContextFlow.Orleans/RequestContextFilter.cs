@@ -12,10 +12,11 @@ namespace ContextFlow.Orleans;
 /// </summary>
 /// <remarks>
 /// <para>
-/// The values always reflect the caller's current <see cref="LoggingContext"/>: set when it has a request, removed when
-/// it has none. Orleans propagates <see cref="RequestContext"/> along a call chain by itself, so without the removal a
-/// background process or a fresh context of a tenant, started inside a grain call, would pass the id of the call that
-/// happened to start it on to calls that are not part of that request.
+/// In a context of ContextFlow's, the values reflect it: set when it has a request, removed when it has none. Orleans
+/// propagates <see cref="RequestContext"/> along a call chain by itself, so without the removal a fresh context of a
+/// tenant (a <c>"call_later"</c> callback, a context the tenant's code made) started inside a grain call would pass the
+/// id of that call on to calls that are not part of its request. In the sentinel (a plain grain's call, code outside
+/// any context) nothing is changed: Orleans' propagation carries the request on through grains that are no tenants.
 /// </para>
 /// <para>
 /// Only the id and the requester cross: they are what ties log lines on two silos together and says on whose behalf
@@ -38,7 +39,15 @@ internal sealed class RequestContextFilter : IOutgoingGrainCallFilter
 
     public Task Invoke(IOutgoingGrainCallContext context)
     {
-        var request = LoggingContext.Current.Request;
+        var current = LoggingContext.Current;
+        if (current.IsSentinel)
+        {
+            // Outside ContextFlow's contexts (a plain grain's call, a client without one) Orleans' own propagation of
+            // RequestContext stands, so a request passes through plain grains on its way from one tenant to the next.
+            return context.Invoke();
+        }
+
+        var request = current.Request;
         if (string.Equals(RequestContext.Get(RequestIdKey) as string, request?.RequestId, StringComparison.Ordinal) &&
             string.Equals(RequestContext.Get(RequesterKey) as string, request?.Requester, StringComparison.Ordinal))
         {

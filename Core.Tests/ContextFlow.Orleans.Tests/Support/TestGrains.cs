@@ -2,6 +2,7 @@ using System;
 using System.Threading.Tasks;
 using ContextFlow.Time;
 using Orleans;
+using Orleans.Concurrency;
 
 namespace ContextFlow.Orleans.Tests.Support;
 
@@ -11,7 +12,11 @@ public interface ITestTenant : IGrainWithStringKey
     /// <summary>Logs twice around a yield, then calls a peer tenant and a plain grain when given, and reports the call's context.</summary>
     Task<CallObservation> HandleAsync(string expectedRequestId, string? peer, long probe);
 
-    /// <summary>Logs once and reports the call's context.</summary>
+    /// <summary>
+    /// Logs once and reports the call's context. Interleaves with a running call: tenants call each other in a ring,
+    /// which would otherwise deadlock once every one of them waits for the next.
+    /// </summary>
+    [AlwaysInterleave]
     Task<CallObservation> EchoAsync(string expectedRequestId);
 
     /// <summary>Calls <paramref name="peer"/> from a background process of the tenant's server, outside any request.</summary>
@@ -22,6 +27,9 @@ public interface ITestTenant : IGrainWithStringKey
 public interface IProbe : IGrainWithIntegerKey
 {
     Task<ProbeObservation> CheckAsync();
+
+    /// <summary>Calls a tenant from this plain grain's call.</summary>
+    Task<CallObservation> ForwardAsync(string tenant);
 }
 
 /// <summary>What a tenant saw of its call's context.</summary>
@@ -122,4 +130,6 @@ public sealed class ProbeGrain : Grain, IProbe
         var leaked = !before.IsSentinel ? before : !after.IsSentinel ? after : null;
         return new ProbeObservation { Leaked = leaked is null ? null : $"{leaked.ServerName}/{leaked.Name}", ThreadId = thread, Silo = RuntimeIdentity };
     }
+
+    public Task<CallObservation> ForwardAsync(string tenant) => GrainFactory.GetGrain<ITestTenant>(tenant).EchoAsync("");
 }
