@@ -32,14 +32,15 @@ public abstract class ClusterFixture : ContextCleanFixture
     public async Task StopClusterAsync() => await Cluster.DisposeAsync();
 
     [SetUp]
-    public void LogWithContexts()
-    {
+    public void LogWithContexts() => LogWithContexts(Log);
+
+    /// <summary>Sends Serilog's events, enriched with the current context, to <paramref name="sink"/>.</summary>
+    public static void LogWithContexts(InMemorySink sink) =>
         global::Serilog.Log.Logger = new LoggerConfiguration()
             .MinimumLevel.Verbose()
             .Enrich.FromLoggingContext()
-            .WriteTo.Sink(Log)
+            .WriteTo.Sink(sink)
             .CreateLogger();
-    }
 
     /// <summary>Calls a tenant from the client inside a request context of its own, as a web front end would.</summary>
     protected static async Task<T> InRequestAsync<T>(string requestId, System.Func<Task<T>> call)
