@@ -1,0 +1,136 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using ContextFlow.Npgsql.Tests.Support;
+using ContextFlow.Time;
+
+namespace ContextFlow.Npgsql.Tests;
+
+public sealed class DatabasePoolShutdownTests : DatabaseFixture
+{
+    private static readonly TimeSpan s_guard = TimeSpan.FromSeconds(30);
+
+    [Test]
+    public async Task Shutdown_CancelsInFlightInteractions_WhichRollBack_ThenDisposesTheDataSource()
+    {
+        var table = await CreateTableAsync("id int primary key");
+        var pool = NewPool("hs");
+        var inserted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var workEnded = false;
+        Task interaction;
+        using (new LoggingContext("PUT-1", "hs").Enter())
+        {
+            interaction = pool.RunInteractionAsync("insert", async (c, t, ct) =>
+            {
+                try
+                {
+                    await t.ExecuteAsync($"INSERT INTO {table} VALUES (1)", null, ct);
+                    inserted.SetResult();
+                    await t.ExecuteAsync("SELECT pg_sleep(60)", null, ct);
+                }
+                finally
+                {
+                    Volatile.Write(ref workEnded, true);
+                }
+            });
+        }
+
+        await inserted.Task.WaitAsync(s_guard);
+        await pool.ShutdownAsync().WaitAsync(s_guard);
+
+        var finished = Volatile.Read(ref workEnded);
+        var count = await CountAsync(table);
+        Assert.Multiple(() =>
+        {
+            Assert.That(finished, "shutdown waited for the interaction");
+            Assert.That(async () => await interaction, Throws.InstanceOf<OperationCanceledException>());
+            Assert.That(count, Is.Zero);
+            Assert.That(async () => await pool.DataSource.OpenConnectionAsync(), Throws.InstanceOf<ObjectDisposedException>());
+        });
+    }
+
+    [Test]
+    public async Task AfterShutdown_EveryCallThrowsObjectDisposed_AndShutdownCanBeRepeated()
+    {
+        var pool = NewPool("hs");
+        await pool.DisposeAsync();
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(() => pool.RunInteractionAsync("x", (c, t, ct) => Task.FromResult(1)), Throws.InstanceOf<ObjectDisposedException>());
+            Assert.That(() => pool.RunInteractionAsync("x", (c, t, ct) => Task.CompletedTask), Throws.InstanceOf<ObjectDisposedException>());
+            Assert.That(pool.StartProfiling, Throws.InstanceOf<ObjectDisposedException>());
+            Assert.That(pool.ShutdownAsync().IsCompletedSuccessfully);
+        });
+    }
+
+    [Test]
+    public async Task Shutdown_StopsTheReportLoop()
+    {
+        var clock = NewClock("hs");
+        var pool = new DatabasePool("hs", clock, TestDatabase.ConnectionString);
+        pool.StartProfiling();
+        Assert.That(clock.TrackedLoopingCallCount, Is.EqualTo(1));
+
+        await pool.ShutdownAsync();
+
+        Assert.That(clock.TrackedLoopingCallCount, Is.Zero);
+    }
+
+    [Test]
+    public async Task ShutdownRacingNewInteractions_NeverLeavesOneRunningOrDisposesTheDataSourceUnderIt()
+    {
+        // Each trial starts interactions on other threads while the pool shuts down. Every interaction must either be
+        // refused (ObjectDisposedException), or be cancelled or complete, and in both cases be over by the time
+        // ShutdownAsync completes; one still running then would find the data source disposed under it.
+        var violations = new List<string>();
+        for (var trial = 0; trial < 40; trial++)
+        {
+            var pool = NewPool("hs", maxPoolSize: 4);
+            var shutDown = 0;
+            var go = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            var interactions = Enumerable.Range(0, 6).Select(i => Task.Run(async () =>
+            {
+                await go.Task;
+                using (new LoggingContext($"GET-{i}", "hs").Enter())
+                {
+                    await pool.RunInteractionAsync("select", async (c, t, ct) =>
+                    {
+                        await t.ExecuteAsync("SELECT 1", null, ct);
+                        if (Volatile.Read(ref shutDown) == 1)
+                        {
+                            lock (violations)
+                            {
+                                violations.Add($"trial {trial}: an interaction ran after ShutdownAsync completed");
+                            }
+                        }
+                    });
+                }
+            })).ToList();
+
+            go.SetResult();
+            await Task.Yield();
+            await pool.ShutdownAsync().WaitAsync(s_guard);
+            Volatile.Write(ref shutDown, 1);
+            foreach (var interaction in interactions)
+            {
+                try
+                {
+                    await interaction.WaitAsync(s_guard);
+                }
+                catch (ObjectDisposedException ex) when (ex.ObjectName == typeof(DatabasePool).FullName)
+                {
+                    // Refused: the pool was already shutting down.
+                }
+                catch (OperationCanceledException)
+                {
+                    // Cancelled by the shutdown.
+                }
+            }
+        }
+
+        Assert.That(violations, Is.Empty);
+    }
+}
