@@ -31,15 +31,22 @@ postgres_install() {
       "or set CONTEXTFLOW_TEST_POSTGRES to a connection string"
     return 1
   fi
-  postgres_log "installing PostgreSQL with apt..."
-  # Only the binaries are wanted: no "main" cluster is created, so no system server starts on port 5432.
+  postgres_log "PostgreSQL is not installed: installing it with apt..."
+  # Only the binaries are wanted. Without this setting the package creates and starts a "main" cluster on port
+  # 5432; with it (kept by ucf over the package's version, which lands beside it as .ucf-dist) it creates none.
   if [ ! -e /etc/postgresql-common/createcluster.conf ]; then
     mkdir -p /etc/postgresql-common
     echo "create_main_cluster = false" > /etc/postgresql-common/createcluster.conf
   fi
-  export DEBIAN_FRONTEND=noninteractive UCF_FORCE_CONFFOLD=1
-  apt-get update -qq >&2 &&
-    apt-get install -y -qq --no-install-recommends -o Dpkg::Options::=--force-confold postgresql >&2
+  local apt_log status
+  apt_log=$(mktemp)
+  DEBIAN_FRONTEND=noninteractive UCF_FORCE_CONFFOLD=1 bash -c '
+    apt-get update -q &&
+      apt-get install -y -q --no-install-recommends -o Dpkg::Options::=--force-confold postgresql' >"$apt_log" 2>&1
+  status=$?
+  [ "$status" -eq 0 ] || { postgres_log "apt-get failed:"; tail -n 20 "$apt_log" >&2; }
+  rm -f "$apt_log"
+  return "$status"
 }
 
 # Prints a TCP port on 127.0.0.1 that nothing listens on now (the server may still lose a race for it: see the caller).
