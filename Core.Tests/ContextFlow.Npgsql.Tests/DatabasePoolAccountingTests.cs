@@ -66,7 +66,8 @@ public sealed class DatabasePoolAccountingTests : DatabaseFixture
         var holder = new LoggingContext("GET-1", "hs");
         var waiter = new LoggingContext("GET-2", "hs");
         var holding = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var hold = TimeSpan.FromMilliseconds(300);
+        var hold = TimeSpan.FromMilliseconds(500);
+        long released = 0;
         Task first;
         using (holder.Enter())
         {
@@ -74,21 +75,29 @@ public sealed class DatabasePoolAccountingTests : DatabaseFixture
             {
                 holding.SetResult();
                 await t.ExecuteAsync($"SELECT pg_sleep({hold.TotalSeconds})", null, ct);
+                released = Stopwatch.GetTimestamp();
             });
         }
 
         await holding.Task;
+        long asked;
         using (waiter.Enter())
         {
+            asked = Stopwatch.GetTimestamp();
             await pool.RunInteractionAsync("wait", (c, t, ct) => t.ExecuteAsync("SELECT 1", null, ct));
         }
 
         await first;
-        var tolerance = TimeSpan.FromMilliseconds(50);
+
+        // The second waited at least from its call until the first let go of the one connection (its commit comes
+        // after that); the tolerance covers the clocks' granularity, not scheduling.
+        var heldWhileAsked = Stopwatch.GetElapsedTime(asked, released);
+        var tolerance = TimeSpan.FromMilliseconds(5);
         Assert.Multiple(() =>
         {
-            Assert.That(waiter.GetResourceUsage().DbSchedDuration, Is.GreaterThanOrEqualTo(hold - tolerance));
-            Assert.That(holder.GetResourceUsage().DbSchedDuration, Is.LessThan(hold - tolerance));
+            Assert.That(heldWhileAsked, Is.GreaterThan(TimeSpan.Zero), "the second call came while the first held the connection");
+            Assert.That(waiter.GetResourceUsage().DbSchedDuration, Is.GreaterThanOrEqualTo(heldWhileAsked - tolerance));
+            Assert.That(holder.GetResourceUsage().DbSchedDuration, Is.LessThan(waiter.GetResourceUsage().DbSchedDuration));
             Assert.That(holder.GetResourceUsage().DbTxnDuration, Is.GreaterThanOrEqualTo(hold));
         });
     }

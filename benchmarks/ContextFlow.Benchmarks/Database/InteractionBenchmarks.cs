@@ -23,7 +23,8 @@ namespace ContextFlow.Benchmarks.Database;
 /// </remarks>
 [MemoryDiagnoser]
 [MinColumn]
-[SimpleJob(warmupCount: 5, iterationCount: 20)]
+[MedianColumn]
+[SimpleJob(warmupCount: 5, iterationCount: 30)]
 public class InteractionBenchmarks
 {
     private const string Variable = "CONTEXTFLOW_TEST_POSTGRES";
