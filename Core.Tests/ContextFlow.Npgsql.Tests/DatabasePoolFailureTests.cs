@@ -8,30 +8,18 @@ namespace ContextFlow.Npgsql.Tests;
 
 public sealed class DatabasePoolFailureTests : DatabaseFixture
 {
-    private static readonly TimeSpan s_guard = TimeSpan.FromSeconds(30);
-
     [Test]
     public async Task CancelledAfterAnInsert_RollsBackAndLeavesTheRowAbsent()
     {
         var table = await CreateTableAsync("id int primary key");
         var pool = NewPool("hs");
-        var inserted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         using var cancel = new CancellationTokenSource();
-        Task interaction;
-        using (new LoggingContext("PUT-1", "hs").Enter())
-        {
-            interaction = pool.RunInteractionAsync("insert", async (c, t, ct) =>
-            {
-                await t.ExecuteAsync($"INSERT INTO {table} VALUES (1)", null, ct);
-                inserted.SetResult();
-                await t.ExecuteAsync("SELECT pg_sleep(60)", null, ct);
-            }, cancel.Token);
-        }
+        var hanging = HangingInsert.Start(pool, table, cancel.Token);
 
-        await inserted.Task.WaitAsync(s_guard);
+        await hanging.Inserted.WaitAsync(Guard);
         await cancel.CancelAsync();
 
-        Assert.That(async () => await interaction.WaitAsync(s_guard), Throws.InstanceOf<OperationCanceledException>());
+        Assert.That(async () => await hanging.Interaction.WaitAsync(Guard), Throws.InstanceOf<OperationCanceledException>());
         Assert.That(await CountAsync(table), Is.Zero);
     }
 

@@ -12,8 +12,6 @@ namespace ContextFlow.Npgsql.Tests;
 
 public sealed class DatabasePoolRetryTests : DatabaseFixture
 {
-    private static readonly TimeSpan s_guard = TimeSpan.FromSeconds(30);
-
     [Test]
     public async Task ConcurrentSerializableUpdatesOfOneRow_FailWith40001_AreRetried_AndBothSucceed()
     {
@@ -38,7 +36,7 @@ public sealed class DatabasePoolRetryTests : DatabaseFixture
                     bothRead.SetResult();
                 }
 
-                await bothRead.Task.WaitAsync(s_guard, ct);
+                await bothRead.Task.WaitAsync(Guard, ct);
             }
 
             await t.ExecuteAsync($"UPDATE {table} SET v = $1 WHERE id = 1", [v + 1], ct);

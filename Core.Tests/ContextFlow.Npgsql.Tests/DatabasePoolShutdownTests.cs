@@ -10,42 +10,22 @@ namespace ContextFlow.Npgsql.Tests;
 
 public sealed class DatabasePoolShutdownTests : DatabaseFixture
 {
-    private static readonly TimeSpan s_guard = TimeSpan.FromSeconds(30);
-
     [Test]
     public async Task Shutdown_CancelsInFlightInteractions_WhichRollBack_ThenDisposesTheDataSource()
     {
         var table = await CreateTableAsync("id int primary key");
         var pool = NewPool("hs");
-        var inserted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var workEnded = false;
-        Task interaction;
-        using (new LoggingContext("PUT-1", "hs").Enter())
-        {
-            interaction = pool.RunInteractionAsync("insert", async (c, t, ct) =>
-            {
-                try
-                {
-                    await t.ExecuteAsync($"INSERT INTO {table} VALUES (1)", null, ct);
-                    inserted.SetResult();
-                    await t.ExecuteAsync("SELECT pg_sleep(60)", null, ct);
-                }
-                finally
-                {
-                    Volatile.Write(ref workEnded, true);
-                }
-            });
-        }
+        var hanging = HangingInsert.Start(pool, table);
 
-        await inserted.Task.WaitAsync(s_guard);
-        await pool.ShutdownAsync().WaitAsync(s_guard);
+        await hanging.Inserted.WaitAsync(Guard);
+        await pool.ShutdownAsync().WaitAsync(Guard);
 
-        var finished = Volatile.Read(ref workEnded);
+        var finished = hanging.WorkEnded;
         var count = await CountAsync(table);
         Assert.Multiple(() =>
         {
             Assert.That(finished, "shutdown waited for the interaction");
-            Assert.That(async () => await interaction, Throws.InstanceOf<OperationCanceledException>());
+            Assert.That(async () => await hanging.Interaction, Throws.InstanceOf<OperationCanceledException>());
             Assert.That(count, Is.Zero);
             Assert.That(async () => await pool.DataSource.OpenConnectionAsync(), Throws.InstanceOf<ObjectDisposedException>());
         });
@@ -114,18 +94,18 @@ public sealed class DatabasePoolShutdownTests : DatabaseFixture
 
             var wanted = trial % 4;
             var waited = System.Diagnostics.Stopwatch.StartNew();
-            while (Volatile.Read(ref working) < wanted && waited.Elapsed < s_guard)
+            while (Volatile.Read(ref working) < wanted && waited.Elapsed < Guard)
             {
                 await Task.Yield();
             }
 
-            await pool.ShutdownAsync().WaitAsync(s_guard);
+            await pool.ShutdownAsync().WaitAsync(Guard);
             Volatile.Write(ref shutDown, 1);
             foreach (var interaction in interactions)
             {
                 try
                 {
-                    await interaction.WaitAsync(s_guard);
+                    await interaction.WaitAsync(Guard);
                 }
                 catch (ObjectDisposedException ex) when (ex.ObjectName == typeof(DatabasePool).FullName)
                 {

@@ -14,6 +14,9 @@ namespace ContextFlow.Npgsql.Tests.Support;
 /// </summary>
 public abstract class DatabaseFixture : ContextCleanFixture
 {
+    /// <summary>How long a test waits for something that should happen at once, before failing instead of hanging.</summary>
+    protected static readonly TimeSpan Guard = TimeSpan.FromSeconds(30);
+
     private readonly List<DatabasePool> _pools = new();
     private readonly List<Clock> _clocks = new();
     private readonly List<string> _tables = new();
