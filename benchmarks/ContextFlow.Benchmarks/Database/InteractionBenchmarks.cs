@@ -19,12 +19,13 @@ namespace ContextFlow.Benchmarks.Database;
 /// Both run inside the same request context (the switch costs each the same), at the same isolation level, each on a
 /// data source of its own with the same connection string, warmed up by the setup. The pool's extra work is what it
 /// charges: two timestamps per phase, the context's counters, the per-desc metrics and report totals, the retry loop;
-/// its span and debug lines cost nothing here because nothing listens, as in a service without tracing.
+/// its span and debug lines cost nothing here because nothing listens, as in a service without tracing. The rounds
+/// (<see cref="Round"/>) interleave the variants in time.
 /// </remarks>
 [MemoryDiagnoser]
 [MinColumn]
 [MedianColumn]
-[SimpleJob(warmupCount: 5, iterationCount: 30)]
+[SimpleJob(warmupCount: 3, iterationCount: 15)]
 public class InteractionBenchmarks
 {
     private const string Variable = "CONTEXTFLOW_TEST_POSTGRES";
@@ -40,6 +41,13 @@ public class InteractionBenchmarks
         static (connection, transaction, ct) => transaction.QuerySingleAsync("SELECT 1", r => r.GetInt32(0), null, ct);
 
     private readonly LoggingContext _request = new("GET-1", "bench.example");
+
+    /// <summary>
+    /// Not a setting: BenchmarkDotNet runs every method of round 1, then of round 2, ..., so the variants alternate in
+    /// time and load that drifts on a shared machine reaches them alike. Each round has its own ratio.
+    /// </summary>
+    [Params(1, 2, 3, 4, 5)]
+    public int Round { get; set; }
     private NpgsqlDataSource _raw = null!;
     private Clock _clock = null!;
     private DatabasePool _pool = null!;
