@@ -17,17 +17,7 @@ public sealed partial class DatabasePool
     // Numbers interactions for their log name "{desc}-{n:x}", as the reference does.
     private long _transactionCounter;
 
-    private Task<T> RunAsync<T>(
-        string desc, IsolationLevel isolationLevel, Func<NpgsqlConnection, NpgsqlTransaction, CancellationToken, Task<T>> work,
-        CancellationToken cancellationToken) =>
-        RunAsync(desc, isolationLevel, work, null, cancellationToken);
-
-    private Task RunAsync(
-        string desc, IsolationLevel isolationLevel, Func<NpgsqlConnection, NpgsqlTransaction, CancellationToken, Task> work,
-        CancellationToken cancellationToken) =>
-        RunAsync<bool>(desc, isolationLevel, null, work, cancellationToken);
-
-    // One body for both overloads: exactly one of typed/untyped is set, so the untyped form needs no adapter delegate.
+    // One body for all overloads: exactly one of typed/untyped is set, so the untyped form needs no adapter delegate.
     private async Task<T> RunAsync<T>(
         string desc, IsolationLevel isolationLevel,
         Func<NpgsqlConnection, NpgsqlTransaction, CancellationToken, Task<T>>? typed,

@@ -125,7 +125,7 @@ public sealed partial class DatabasePool : IAsyncDisposable
         CancellationToken cancellationToken = default)
     {
         ValidateInteraction(desc, isolationLevel, work);
-        return RunAsync(desc, isolationLevel, work, cancellationToken);
+        return RunAsync(desc, isolationLevel, work, null, cancellationToken);
     }
 
     /// <summary>Runs <paramref name="work"/>, which returns nothing, as an interaction in a <see cref="IsolationLevel.ReadCommitted"/> transaction.</summary>
@@ -143,7 +143,7 @@ public sealed partial class DatabasePool : IAsyncDisposable
         CancellationToken cancellationToken = default)
     {
         ValidateInteraction(desc, isolationLevel, work);
-        return RunAsync(desc, isolationLevel, work, cancellationToken);
+        return RunAsync<bool>(desc, isolationLevel, null, work, cancellationToken);
     }
 
     private static void Validate(string serverName, Clock clock)
