@@ -16,7 +16,7 @@ public sealed class DatabasePoolFailureTests : DatabaseFixture
         using var cancel = new CancellationTokenSource();
         var hanging = HangingInsert.Start(pool, table, cancel.Token);
 
-        await hanging.Inserted.WaitAsync(Guard);
+        await hanging.WaitUntilSleepingAsync(Admin, Guard);
         await cancel.CancelAsync();
 
         Assert.That(async () => await hanging.Interaction.WaitAsync(Guard), Throws.InstanceOf<OperationCanceledException>());

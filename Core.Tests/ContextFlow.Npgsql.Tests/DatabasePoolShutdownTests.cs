@@ -17,7 +17,7 @@ public sealed class DatabasePoolShutdownTests : DatabaseFixture
         var pool = NewPool("hs");
         var hanging = HangingInsert.Start(pool, table);
 
-        await hanging.Inserted.WaitAsync(Guard);
+        await hanging.WaitUntilSleepingAsync(Admin, Guard);
         await pool.ShutdownAsync().WaitAsync(Guard);
 
         var finished = hanging.WorkEnded;
