@@ -1,12 +1,17 @@
 using BenchmarkDotNet.Running;
+using ContextFlow.Benchmarks.Database;
 using ContextFlow.Benchmarks.RateLimiting;
 
 // dotnet run -c Release --project benchmarks/ContextFlow.Benchmarks -- --filter '*Scope*'
-// benchmarks/ContextFlow.Benchmarks/Database/run.sh   (starts a throwaway PostgreSQL for InteractionBenchmarks)
+// benchmarks/ContextFlow.Benchmarks/Database/run.sh [pairs [n]]   (starts a throwaway PostgreSQL; see InteractionPairs)
 // dotnet run -c Release --project benchmarks/ContextFlow.Benchmarks -- ratelimiter-footprint [keys] [idle seconds]
 if (args is ["ratelimiter-footprint", ..])
 {
     RatelimiterFootprint.Run(args);
+}
+else if (args is ["database-pairs", ..])
+{
+    InteractionPairs.Run(args);
 }
 else
 {
