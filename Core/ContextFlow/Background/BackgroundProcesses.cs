@@ -118,15 +118,23 @@ public sealed class BackgroundProcesses
 
     /// <summary>
     /// Refuses new processes, cancels the token every process got, and waits for them to end — at most
-    /// <paramref name="grace"/> on the server's clock, after which the ones still running are logged and abandoned.
-    /// Calling it again returns a task that completes at the same time.
+    /// <paramref name="grace"/> on the server's clock, after which the ones still running are logged by name and
+    /// abandoned. Calling it again returns a task that completes at the same time.
     /// </summary>
-    /// <param name="grace">How long to wait for processes to honour cancellation.</param>
+    /// <remarks>
+    /// The call returns its task at once: the token is cancelled on a thread-pool thread, from an empty context, so
+    /// cancellation callbacks and the continuations they run inline (which may block) never run on the caller's thread,
+    /// and the grace period starts before any of them. The task therefore completes within <paramref name="grace"/>
+    /// (plus scheduling) whatever the processes do. The grace timer is not one of the clock's tracked calls: it still
+    /// runs when the clock has been shut down first.
+    /// </remarks>
+    /// <param name="grace">How long to wait for processes to honour cancellation: zero or more, up to
+    /// <see cref="TimeSpan.MaxValue"/>, or <see cref="Timeout.InfiniteTimeSpan"/> to wait for every process.</param>
     /// <returns>A task that completes when every process has ended or the grace period is over; it never faults.</returns>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="grace"/> is negative.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="grace"/> is negative and not <see cref="Timeout.InfiniteTimeSpan"/>.</exception>
     public Task ShutdownAsync(TimeSpan grace)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(grace, TimeSpan.Zero);
+        Delays.Check(grace, infiniteAllowed: true);
         TaskCompletionSource completion;
         BackgroundProcess[] running;
         lock (_gate)
@@ -141,8 +149,10 @@ public sealed class BackgroundProcesses
             running = [.. _running];
         }
 
-        // Outside the lock: cancellation callbacks run inline and may finish processes, which take the lock.
-        return ShutdownCoreAsync(running, grace, completion);
+        var graceOver = new CancellationTokenSource();
+        var graceTask = _clock.DelayUntrackedAsync(grace, graceOver.Token);
+        RequestCancellation();
+        return ShutdownCoreAsync(running, graceTask, graceOver, completion);
     }
 
     internal void OnFinished(BackgroundProcess process)
@@ -174,31 +184,35 @@ public sealed class BackgroundProcesses
         _usageTotals[process.Description] = _usageTotals.GetValueOrDefault(process.Description) + delta;
     }
 
-    private async Task ShutdownCoreAsync(BackgroundProcess[] running, TimeSpan grace, TaskCompletionSource completion)
+    [ContextBoundary("Cancels the processes' token on a pool thread from an empty context, so that no cancellation callback runs on the thread calling ShutdownAsync or in its context")]
+    private void RequestCancellation() =>
+        ThreadPool.UnsafeQueueUserWorkItem(static self => self.CancelProcesses(), this, preferLocal: false);
+
+    private void CancelProcesses()
     {
         try
         {
-            try
-            {
-                _shutdown.Cancel();
-            }
-            catch (AggregateException ex)
-            {
-                Log.ForContext<BackgroundProcesses>().Error(ex, "A background process's cancellation callback threw during shutdown");
-            }
+            _shutdown.Cancel();
+        }
+        catch (AggregateException ex)
+        {
+            Log.ForContext<BackgroundProcesses>().Error(ex, "A background process's cancellation callback threw during shutdown");
+        }
+    }
 
+    private async Task ShutdownCoreAsync(BackgroundProcess[] running, Task graceTask, CancellationTokenSource graceOver, TaskCompletionSource completion)
+    {
+        try
+        {
             var all = Task.WhenAll(running.Select(p => p.Task));
-            if (!all.IsCompleted)
+            var first = await Task.WhenAny(all, graceTask).ConfigureAwait(false);
+            graceOver.Cancel();
+            graceOver.Dispose();
+            if (first != all)
             {
-                using var graceOver = new CancellationTokenSource();
-                var first = await Task.WhenAny(all, _clock.SleepAsync(grace, graceOver.Token)).ConfigureAwait(false);
-                await graceOver.CancelAsync().ConfigureAwait(false);
-                if (first != all)
-                {
-                    var left = running.Where(p => !p.Task.IsCompleted).Select(p => p.Context.Name).ToArray();
-                    Log.ForContext<BackgroundProcesses>().Warning(
-                        "{Count} background processes still running after the shutdown grace period: {Processes}", left.Length, left);
-                }
+                var left = running.Where(p => !p.Task.IsCompleted).Select(p => p.Context.Name).ToArray();
+                Log.ForContext<BackgroundProcesses>().Warning(
+                    "{Count} background processes still running after the shutdown grace period: {Processes}", left.Length, left);
             }
 
             BackgroundProcessMetrics.Unregister(this);

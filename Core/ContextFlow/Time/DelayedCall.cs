@@ -5,9 +5,15 @@ using System.Threading.Tasks;
 namespace ContextFlow.Time;
 
 /// <summary>
-/// One <see cref="Clock.CallLater(TimeSpan, Action, bool)"/>: a one-shot timer whose firing and cancellation race
-/// on one state word, so exactly one of them wins.
+/// One <see cref="Clock.CallLater(TimeSpan, Action, bool)"/> or one sleep: a one-shot wait whose firing and
+/// cancellation race on one state word, so exactly one of them wins.
 /// </summary>
+/// <remarks>
+/// Timers are armed when they are created and never changed: a provider's <c>ITimer.Change</c> need not be safe against
+/// a concurrent <c>Dispose</c> (FakeTimeProvider's is not), so whoever takes a timer out of <see cref="_timer"/>
+/// disposes it, and nothing else ever touches it. A delay longer than one timer allows is waited for in steps
+/// (<see cref="Delays"/>); each step's timer, once fired, is replaced by the next one.
+/// </remarks>
 internal sealed class DelayedCall : IDelayedCall
 {
     private const int Pending = 0;
@@ -19,15 +25,22 @@ internal sealed class DelayedCall : IDelayedCall
 
     private readonly Clock _clock;
     private readonly bool _tracked;
+    private readonly Deadline? _deadline;
+
+    // An Action, a Func<Task>, or the SleepPromise a sleep completes.
     private object? _callback;
     private ITimer? _timer;
     private int _state;
 
-    public DelayedCall(Clock clock, object callback, bool tracked)
+    public DelayedCall(Clock clock, object callback, bool tracked, TimeSpan delay)
     {
         _clock = clock;
         _callback = callback;
         _tracked = tracked;
+        if (delay > Delays.MaxStep)
+        {
+            _deadline = new Deadline(clock.TimeProvider.GetTimestamp(), delay);
+        }
     }
 
     // The clock's intrusive list of tracked calls (O(1) add and remove, nothing allocated); guarded by the clock's lock.
@@ -39,18 +52,15 @@ internal sealed class DelayedCall : IDelayedCall
 
     public bool IsActive => Volatile.Read(ref _state) == Pending;
 
-    internal static TimerCallback TimerCallback => s_onTimer;
-
     /// <summary>
-    /// Takes the armed timer. It may already have fired (that needs no timer), or the call may already have been
-    /// cancelled before the timer could be seen, in which case it is disposed here.
+    /// Arms the first timer (none for <see cref="Timeout.InfiniteTimeSpan"/>: only cancelling ends such a wait); the call
+    /// may be cancelled (or even fired) before or while this runs.
     /// </summary>
-    public void Attach(ITimer timer)
+    public void Start(TimeSpan delay)
     {
-        Volatile.Write(ref _timer, timer);
-        if (Volatile.Read(ref _state) == Cancelled)
+        if (!Delays.IsInfinite(delay))
         {
-            timer.Dispose();
+            Arm(Delays.Step(delay), first: true);
         }
     }
 
@@ -69,7 +79,7 @@ internal sealed class DelayedCall : IDelayedCall
         return true;
     }
 
-    /// <summary>Cancels without touching the clock's tracking set, which shutdown has already emptied.</summary>
+    /// <summary>Cancels without touching the clock's tracking list, which shutdown has already emptied.</summary>
     internal bool CancelCore()
     {
         if (Interlocked.CompareExchange(ref _state, Cancelled, Pending) != Pending)
@@ -77,25 +87,81 @@ internal sealed class DelayedCall : IDelayedCall
             return false;
         }
 
+        var callback = _callback;
         _callback = null;
-        Volatile.Read(ref _timer)?.Dispose();
+        Interlocked.Exchange(ref _timer, null)?.Dispose();
+        (callback as SleepPromise)?.Cancelled();
         return true;
+    }
+
+    private void Arm(TimeSpan dueTime, bool first)
+    {
+        var timer = _clock.CreateTimer(s_onTimer, this, dueTime);
+        if (first)
+        {
+            // A later step can only exist if this timer has already fired: then it needs no disposing.
+            if (Interlocked.CompareExchange(ref _timer, timer, null) is not null)
+            {
+                return;
+            }
+        }
+        else
+        {
+            // What is replaced is the step that just fired (or nothing, if it fired before it was stored).
+            Interlocked.Exchange(ref _timer, timer);
+        }
+
+        if (Volatile.Read(ref _state) == Cancelled)
+        {
+            Interlocked.Exchange(ref _timer, null)?.Dispose();
+        }
     }
 
     private void OnTimer()
     {
+        if (Volatile.Read(ref _state) != Pending)
+        {
+            return;
+        }
+
+        if (_deadline is { } deadline && deadline.Remaining(_clock.TimeProvider) is var left && left > TimeSpan.Zero)
+        {
+            Arm(Delays.Step(left), first: false);
+            return;
+        }
+
         if (Interlocked.CompareExchange(ref _state, Fired, Pending) != Pending)
         {
             return;
         }
 
-        if (_tracked)
+        var sleep = _callback as SleepPromise;
+        if (sleep is null)
         {
-            _clock.Untrack(this);
+            FreshContext.ReportIfNotSentinel(Clock.CallLaterName);
         }
 
-        FreshContext.ReportIfNotSentinel(Clock.CallLaterName);
-        FreshContext.Run(s_runFresh, this);
+        // Tracked calls are admitted by the clock: one that fired just as the clock shut down does not start.
+        if (_tracked && !_clock.UntrackAndAdmit(this, admit: sleep is null))
+        {
+            _callback = null;
+            sleep?.Cancelled();
+            return;
+        }
+
+        if (sleep is not null)
+        {
+            _callback = null;
+            sleep.Wake();
+        }
+        else if (_tracked)
+        {
+            _clock.RunAdmitted(s_runFresh, this);
+        }
+        else
+        {
+            FreshContext.Run(s_runFresh, this);
+        }
     }
 
     private void RunFresh()
@@ -120,5 +186,11 @@ internal sealed class DelayedCall : IDelayedCall
         }
 
         FreshContext.CheckStillCurrent(context);
+    }
+
+    /// <summary>When a delay longer than one timer step ends, on the provider's monotonic timestamp.</summary>
+    private sealed class Deadline(long startTimestamp, TimeSpan delay)
+    {
+        public TimeSpan Remaining(TimeProvider time) => delay - time.GetElapsedTime(startTimestamp);
     }
 }
