@@ -170,5 +170,5 @@ public sealed class RatelimiterEdgeTests : ContextCleanFixture
     }
 
     private Ratelimiter<string> Limiter(double rateHz, double burstCount) =>
-        new(() => _time.GetUtcNow().ToUnixTimeMilliseconds(), "test", rateHz, burstCount, overrides: null, comparer: null);
+        new(_time, "test", rateHz, burstCount, overrides: null, comparer: null);
 }

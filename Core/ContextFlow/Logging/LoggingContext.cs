@@ -130,12 +130,13 @@ public sealed partial class LoggingContext
     /// <returns>The scope; dispose it with <c>using</c> (CTX1001).</returns>
     public LoggingContextScope Enter()
     {
-        if (_finished)
+        var finished = _finished;
+        if (finished)
         {
             Errors.Report($"Re-starting finished log context {Name}");
         }
 
-        return LoggingContextScope.Switch(this, finishOnExit: true);
+        return LoggingContextScope.Switch(this, finishOnExit: true, enteredWasFinished: finished);
     }
 
     /// <summary>
