@@ -184,9 +184,15 @@ public sealed class BackgroundProcesses
         _usageTotals[process.Description] = _usageTotals.GetValueOrDefault(process.Description) + delta;
     }
 
-    [ContextBoundary("Cancels the processes' token on a pool thread from an empty context, so that no cancellation callback runs on the thread calling ShutdownAsync or in its context")]
+    // On a thread of its own rather than a pool thread: a cancellation callback that blocks would otherwise hold a pool
+    // thread, and on a small machine the grace timer's own continuation could then wait for the pool to grow. The
+    // thread is started from the pool, because starting a thread waits for it to run, which a loaded machine delays.
+    [ContextBoundary("Cancels the processes' token on its own thread from an empty context, so that no cancellation callback runs on the thread calling ShutdownAsync or in its context")]
     private void RequestCancellation() =>
-        ThreadPool.UnsafeQueueUserWorkItem(static self => self.CancelProcesses(), this, preferLocal: false);
+        ThreadPool.UnsafeQueueUserWorkItem(
+            static self => new Thread(static s => ((BackgroundProcesses)s!).CancelProcesses()) { IsBackground = true, Name = "ContextFlow shutdown" }.UnsafeStart(self),
+            this,
+            preferLocal: false);
 
     private void CancelProcesses()
     {
