@@ -39,6 +39,9 @@ namespace ContextFlow.Background;
 /// </example>
 public sealed class BackgroundProcesses
 {
+    // Descriptions are names of kinds of work; this many distinct ones almost always means ids were put in them.
+    internal const int DistinctDescriptionsWarning = 1000;
+
     private readonly object _gate = new();
     private readonly Dictionary<string, int> _nextIndex = new(StringComparer.Ordinal);
     private readonly HashSet<BackgroundProcess> _running = new();
@@ -85,7 +88,9 @@ public sealed class BackgroundProcesses
     /// Starts <paramref name="work"/> as a background process. It begins synchronously, on the calling thread, in its
     /// own context, until its first incomplete await; the caller's context is untouched when this returns.
     /// </summary>
-    /// <param name="description">What the process does, e.g. <c>"prune_cache"</c>; names its context, span and metrics.</param>
+    /// <param name="description">What the process does, e.g. <c>"prune_cache"</c>; names its context, span and metrics.
+    /// A name of a kind of work, never an id: each distinct description keeps a counter, usage totals and metric series
+    /// for the server's lifetime (a warning is logged at the 1,000th).</param>
     /// <param name="work">The work; its token is cancelled by <see cref="ShutdownAsync"/>.</param>
     /// <returns>A task that completes when the work has ended, successfully or not; it never faults.</returns>
     /// <exception cref="ArgumentException"><paramref name="description"/> is null or empty.</exception>
@@ -106,7 +111,15 @@ public sealed class BackgroundProcesses
                 throw new InvalidOperationException("Cannot start background process. Server has been shutdown");
             }
 
-            _nextIndex.TryGetValue(description, out var index);
+            if (!_nextIndex.TryGetValue(description, out var index) && _nextIndex.Count == DistinctDescriptionsWarning - 1)
+            {
+                Log.ForContext<BackgroundProcesses>().Warning(
+                    "Server {ServerName} has started background processes under {Count} distinct descriptions (the latest {Description}): a description names what a process does, not what it works on, and each one keeps its counters and metric series for the server's lifetime",
+                    ServerName,
+                    DistinctDescriptionsWarning,
+                    description);
+            }
+
             _nextIndex[description] = index + 1;
             process = new BackgroundProcess(this, description, index, work, _shutdown.Token, callerSpan);
             _running.Add(process);
