@@ -24,6 +24,12 @@ internal sealed class CountingTimeProvider : TimeProvider
     /// <summary>Timers still registered with the fake provider.</summary>
     public int Registered => _timers.Count(t => t.IsRegistered);
 
+    /// <summary>
+    /// Spins this many times inside every <c>Change</c> before passing it on, widening the window in which a concurrent
+    /// <c>Dispose</c> would overlap it, so that a race on it shows within a few hundred trials.
+    /// </summary>
+    public int ChangeSpins { get; init; }
+
     /// <summary>Calls of <c>Change</c> that began after, or overlapped, the same timer's <c>Dispose</c>.</summary>
     public int Misuses => Volatile.Read(ref _misuses);
 
@@ -84,6 +90,7 @@ internal sealed class CountingTimeProvider : TimeProvider
             }
 
             Note(dueTime, period);
+            Thread.SpinWait(_owner.ChangeSpins);
             var changed = _inner.Change(dueTime, period);
             Interlocked.Decrement(ref _changing);
             if (Volatile.Read(ref _disposed) != 0)

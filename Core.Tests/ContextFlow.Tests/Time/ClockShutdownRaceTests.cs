@@ -140,7 +140,7 @@ public sealed class ClockShutdownRaceTests : ContextCleanFixture
             2_000,
             setUp: _ =>
             {
-                time = new CountingTimeProvider();
+                time = new CountingTimeProvider { ChangeSpins = 200 };
                 clock = new Clock(time, "hs", new RunningSignal());
                 for (var i = 0; i < 20; i++)
                 {
@@ -184,7 +184,7 @@ public sealed class ClockShutdownRaceTests : ContextCleanFixture
             50_000,
             setUp: _ =>
             {
-                time = new CountingTimeProvider();
+                time = new CountingTimeProvider { ChangeSpins = 200 };
                 clock = new Clock(time, "hs", new RunningSignal());
                 cancel = new CancellationTokenSource();
             },
