@@ -181,7 +181,7 @@ public sealed class ClockShutdownRaceTests : ContextCleanFixture
         var misuses = 0;
 
         Race.Run(
-            50_000,
+            20_000,
             setUp: _ =>
             {
                 time = new CountingTimeProvider { ChangeSpins = 200 };
