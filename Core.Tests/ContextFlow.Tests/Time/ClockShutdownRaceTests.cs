@@ -47,7 +47,7 @@ public sealed class ClockShutdownRaceTests : ContextCleanFixture
         Task? task = null;
         var taskDoneWhenShutdownReturned = false;
         var returned = 0;
-        int started = 0, late = 0, timersLeft = 0, misuses = 0, sleepsLeftPending = 0, lateTimeouts = 0;
+        int started = 0, late = 0, timersLeft = 0, misuses = 0, sleepsLeftPending = 0, lateTimeouts = 0, callbacksKept = 0;
 
         void Callback()
         {
@@ -99,6 +99,8 @@ public sealed class ClockShutdownRaceTests : ContextCleanFixture
             {
                 if (scheduling == Scheduling.CallWhenRunningBeforeRunning)
                 {
+                    // A callback kept by the process-wide signal would keep the shut-down clock alive.
+                    callbacksKept += signal.PendingCount;
                     signal.MarkRunning();
                 }
 
@@ -125,6 +127,7 @@ public sealed class ClockShutdownRaceTests : ContextCleanFixture
             Assert.That(misuses, Is.Zero, "timers changed after or while being disposed");
             Assert.That(sleepsLeftPending, Is.Zero, "sleeps still pending after shutdown");
             Assert.That(lateTimeouts, Is.Zero, "timeouts that fired after Shutdown returned");
+            Assert.That(callbacksKept, Is.Zero, "callbacks the running signal kept after shutdown");
         });
     }
 
