@@ -91,7 +91,8 @@ public sealed partial class Ratelimiter<TKey> : IDisposable
     /// another rate and burst for the key, or <see cref="RatelimitOverride.Exempt"/>. Called outside any lock, possibly
     /// from many threads at once.
     /// </param>
-    /// <param name="comparer">How keys compare; the default comparer when <see langword="null"/>.</param>
+    /// <param name="comparer">How keys compare; the default comparer when <see langword="null"/>. Its hash codes must be
+    /// spread: keys sharing one hash code make operations on them linear in their number (inserting n of them, O(n²)).</param>
     /// <exception cref="ArgumentNullException"><paramref name="clock"/> or <paramref name="name"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="rateHz"/> or <paramref name="burstCount"/> is negative, NaN or infinite, or <paramref name="rateHz"/> is positive but below 1e-9.</exception>
     /// <exception cref="InvalidOperationException"><paramref name="clock"/> has been shut down.</exception>
