@@ -72,6 +72,8 @@ public sealed class BackgroundProcesses
     /// <summary>The server these processes belong to.</summary>
     public string ServerName { get; }
 
+    internal bool ClockIsShutdown => _clock.IsShutdown;
+
     /// <summary>The processes currently running.</summary>
     internal int RunningCount
     {

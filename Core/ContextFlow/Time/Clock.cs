@@ -248,18 +248,19 @@ public sealed partial class Clock
 
         if (loopingCalls is not null)
         {
-            // Outside the lock: disposing a timer is the provider's code. The detached chain is ours alone now.
+            // Outside the lock: disposing a timer is the provider's code. Loops first, so that a run whose sleep ends
+            // cancelled below finds its loop already stopped. The detached chain is ours alone now.
+            foreach (var loop in loopingCalls)
+            {
+                loop.StopCore();
+            }
+
             while (delayedCalls is not null)
             {
                 var next = delayedCalls.Next;
                 delayedCalls.Previous = delayedCalls.Next = null;
                 delayedCalls.CancelCore();
                 delayedCalls = next;
-            }
-
-            foreach (var loop in loopingCalls)
-            {
-                loop.StopCore();
             }
 
             _running.RemoveAll(this);

@@ -172,14 +172,20 @@ internal sealed class LoopingCallRunner : ILoopingCall
             return;
         }
 
-        if (!StopCore())
+        var stoppedHere = StopCore();
+        if (stoppedHere)
         {
-            // Stopped (or shut down) while the run was in flight: its cancellation is expected, not a death.
+            _clock.Untrack(this);
+        }
+
+        if (!stoppedHere || (run.IsCanceled && _clock.IsShutdown))
+        {
+            // Stopped, or cancelled by the clock's shutdown (its sleeps end cancelled), while the run was in flight:
+            // expected, not a death.
             _ = run.Exception;
             return;
         }
 
-        _clock.Untrack(this);
         Exception failure = run.IsFaulted
             ? (run.Exception!.InnerExceptions.Count == 1 ? run.Exception.InnerException! : run.Exception)
             : new TaskCanceledException(run);
