@@ -78,8 +78,9 @@ internal sealed class BackgroundProcess
         {
             await _work(_cancellationToken).ConfigureAwait(false);
         }
-        catch (OperationCanceledException) when (_cancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException) when (_cancellationToken.IsCancellationRequested || _owner.ClockIsShutdown)
         {
+            // Shutdown of the processes, or of the clock first (its sleeps end cancelled): expected, not a failure.
             Log.ForContext<BackgroundProcesses>().Debug("Background process '{Description}' was cancelled by shutdown", Description);
         }
         catch (Exception ex)
