@@ -19,7 +19,7 @@ public sealed class FireAndForgetCodeFixTests
             void Queue() => _ = {|CTX3001:SendEmailsAsync(10)|};
             Task SendEmailsAsync(int batch) => Task.CompletedTask;
         }
-        """ + StandIns.BackgroundProcesses,
+        """,
         """
         using System.Threading.Tasks;
         using ContextFlow.Background;
@@ -29,7 +29,7 @@ public sealed class FireAndForgetCodeFixTests
             void Queue() => _ = background.RunAsBackgroundProcess("send_emails", ct => SendEmailsAsync(10));
             Task SendEmailsAsync(int batch) => Task.CompletedTask;
         }
-        """ + StandIns.BackgroundProcesses);
+        """);
 
     [Test]
     public Task DiscardedTaskRun_BecomesBackgroundProcess() => Verify.VerifyCodeFixAsync(
@@ -48,7 +48,7 @@ public sealed class FireAndForgetCodeFixTests
 
             Task ReloadAsync() => Task.CompletedTask;
         }
-        """ + StandIns.BackgroundProcesses,
+        """,
         """
         using System.Threading.Tasks;
         using ContextFlow.Background;
@@ -64,7 +64,7 @@ public sealed class FireAndForgetCodeFixTests
 
             Task ReloadAsync() => Task.CompletedTask;
         }
-        """ + StandIns.BackgroundProcesses);
+        """);
 
     [Test]
     public Task FixAll_RewritesEveryDiscardedTask() => Verify.VerifyFixAllAsync(
@@ -83,7 +83,7 @@ public sealed class FireAndForgetCodeFixTests
 
             Task PruneAsync() => Task.CompletedTask;
         }
-        """ + StandIns.BackgroundProcesses,
+        """,
         """
         using System.Threading.Tasks;
         using ContextFlow.Background;
@@ -99,7 +99,7 @@ public sealed class FireAndForgetCodeFixTests
 
             Task PruneAsync() => Task.CompletedTask;
         }
-        """ + StandIns.BackgroundProcesses);
+        """);
 
     [Test]
     public Task NoTargetOrNoShape_HasNoFix() => Verify.VerifyNoFixAsync("""

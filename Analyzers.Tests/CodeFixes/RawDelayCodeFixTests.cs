@@ -138,7 +138,7 @@ public sealed class RawDelayCodeFixTests
         {
             async Task HandleAsync(Server server) => await {|CTX2002:Task.Delay(5)|};
         }
-        """ + StandIns.Server,
+        """,
         """
         using System.Threading.Tasks;
         using ContextFlow.Hosting;
@@ -147,7 +147,7 @@ public sealed class RawDelayCodeFixTests
         {
             async Task HandleAsync(Server server) => await server.Clock.SleepAsync(System.TimeSpan.FromMilliseconds(5));
         }
-        """ + StandIns.Server);
+        """);
 
     [Test]
     public Task NoClockReachable_HasNoFix() => Verify.VerifyNoFixAsync("""

@@ -44,7 +44,7 @@ public sealed class BackgroundProcessGeneratorTests
         using ContextFlow.Background;
         using ContextFlow.Hosting;
 
-        public sealed partial class HomeServer : Server
+        public sealed partial class HomeServer(ServerConfig config) : Server(config)
         {
             [BackgroundProcess("update_stats")]
             private Task UpdateStatsAsync(CancellationToken cancellationToken) => Task.CompletedTask;

@@ -46,7 +46,7 @@ public sealed class ContextEntryPointGeneratorTests
         using ContextFlow.Hosting;
         using ContextFlow.Time;
 
-        public sealed partial class HomeServer : Server
+        public sealed partial class HomeServer(ServerConfig config) : Server(config)
         {
             [ContextEntryPoint("signal")]
             public void OnSignal(int signal) { }

@@ -121,7 +121,7 @@ public sealed class GeneratorUsageAnalyzerTests
             public void OnEvent() { }
         }
 
-        public sealed partial class HomeServer : Server
+        public sealed partial class HomeServer(ServerConfig config) : Server(config)
         {
             [BackgroundProcess("c")]
             public Task SweepAsync(CancellationToken cancellationToken) => Task.CompletedTask;

@@ -10,9 +10,7 @@ namespace ContextFlow.Analyzers.Tests.Generators.Support;
 
 /// <summary>
 /// Compilations for the generator tests: the running runtime's own assemblies (no NuGet, no network) plus the
-/// ContextFlow build these tests reference. Runtime types the generators reach for that this ContextFlow does not
-/// have yet (Clock, BackgroundProcesses, Server) are added as small stubs with the same metadata names, so the
-/// tests switch to the real types as soon as ContextFlow has them.
+/// ContextFlow build these tests reference, whose real Clock, BackgroundProcesses and Server the generated code uses.
 /// </summary>
 internal static class GeneratorTestCompilation
 {
@@ -20,17 +18,9 @@ internal static class GeneratorTestCompilation
 
     public static ImmutableArray<MetadataReference> References { get; } = BuildReferences();
 
-    /// <summary>Stub source for whichever runtime types ContextFlow lacks; empty once it has them all.</summary>
-    public static string Stubs { get; } = BuildStubs();
-
     public static CSharpCompilation Create(params string[] sources)
     {
         var trees = sources.Select((s, i) => CSharpSyntaxTree.ParseText(s, ParseOptions, path: $"/src/Test{i}.cs")).ToList();
-        if (Stubs.Length > 0)
-        {
-            trees.Add(CSharpSyntaxTree.ParseText(Stubs, ParseOptions, path: "/src/Stubs.cs"));
-        }
-
         return CSharpCompilation.Create(
             "GeneratorTest",
             trees,
@@ -49,53 +39,5 @@ internal static class GeneratorTestCompilation
             .Distinct()
             .Select(p => (MetadataReference)MetadataReference.CreateFromFile(p))
             .ToImmutableArray();
-    }
-
-    private static string BuildStubs()
-    {
-        var core = typeof(LoggingContext).Assembly;
-        var stubs = new List<string>();
-        if (core.GetType("ContextFlow.Background.BackgroundProcesses") is null)
-        {
-            stubs.Add("""
-                namespace ContextFlow.Background
-                {
-                    public sealed class BackgroundProcesses
-                    {
-                        public global::System.Threading.Tasks.Task RunAsBackgroundProcess(string description, global::System.Func<global::System.Threading.CancellationToken, global::System.Threading.Tasks.Task> work) => work(default);
-                    }
-                }
-                """);
-        }
-
-        if (core.GetType("ContextFlow.Time.Clock") is null)
-        {
-            stubs.Add("""
-                namespace ContextFlow.Time
-                {
-                    public sealed class Clock
-                    {
-                        public string ServerName => "stub";
-                    }
-                }
-                """);
-        }
-
-        if (core.GetType("ContextFlow.Hosting.Server") is null)
-        {
-            stubs.Add("""
-                namespace ContextFlow.Hosting
-                {
-                    public abstract class Server
-                    {
-                        public string ServerName => "stub";
-                        public global::ContextFlow.Time.Clock Clock { get; } = null!;
-                        public global::ContextFlow.Background.BackgroundProcesses BackgroundProcesses { get; } = null!;
-                    }
-                }
-                """);
-        }
-
-        return string.Join("\n", stubs);
     }
 }

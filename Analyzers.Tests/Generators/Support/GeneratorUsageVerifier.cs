@@ -36,11 +36,6 @@ internal static class GeneratorUsageVerifier
             }
         }
 
-        if (withContextFlow && GeneratorTestCompilation.Stubs.Length > 0)
-        {
-            test.TestState.Sources.Add(("/0/Stubs.cs", GeneratorTestCompilation.Stubs));
-        }
-
         test.SolutionTransforms.Add((solution, projectId) =>
         {
             var project = solution.GetProject(projectId)!;
