@@ -104,7 +104,7 @@ public sealed partial class Clock
             delay = s_minimumDelay;
         }
 
-        var call = new DelayedCall(this, callback, tracked, delay);
+        var call = new DelayedCall(this, callback, tracked);
         lock (_gate)
         {
             if (_isShutdown && (tracked || throwIfShutdown))

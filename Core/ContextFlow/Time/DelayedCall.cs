@@ -21,26 +21,22 @@ internal sealed class DelayedCall : IDelayedCall
     private const int Cancelled = 2;
 
     private static readonly TimerCallback s_onTimer = static s => ((DelayedCall)s!).OnTimer();
+    private static readonly TimerCallback s_onStep = static s => ((Deadline)s!).OnStep();
     private static readonly ContextCallback s_runFresh = static s => ((DelayedCall)s!).RunFresh();
 
     private readonly Clock _clock;
     private readonly bool _tracked;
-    private readonly Deadline? _deadline;
 
     // An Action, a Func<Task>, or the SleepPromise a sleep completes.
     private object? _callback;
     private ITimer? _timer;
     private int _state;
 
-    public DelayedCall(Clock clock, object callback, bool tracked, TimeSpan delay)
+    public DelayedCall(Clock clock, object callback, bool tracked)
     {
         _clock = clock;
         _callback = callback;
         _tracked = tracked;
-        if (delay > Delays.MaxStep)
-        {
-            _deadline = new Deadline(clock.TimeProvider.GetTimestamp(), delay);
-        }
     }
 
     // The clock's intrusive list of tracked calls (O(1) add and remove, nothing allocated); guarded by the clock's lock.
@@ -58,9 +54,19 @@ internal sealed class DelayedCall : IDelayedCall
     /// </summary>
     public void Start(TimeSpan delay)
     {
-        if (!Delays.IsInfinite(delay))
+        if (Delays.IsInfinite(delay))
         {
-            Arm(Delays.Step(delay), first: true);
+            return;
+        }
+
+        // A delay of several steps gets its deadline as the timers' state, so the common call carries no field for it.
+        if (delay > Delays.MaxStep)
+        {
+            Arm(s_onStep, new Deadline(this, _clock.TimeProvider.GetTimestamp(), delay), Delays.MaxStep, first: true);
+        }
+        else
+        {
+            Arm(s_onTimer, this, delay, first: true);
         }
     }
 
@@ -94,9 +100,9 @@ internal sealed class DelayedCall : IDelayedCall
         return true;
     }
 
-    private void Arm(TimeSpan dueTime, bool first)
+    private void Arm(TimerCallback callback, object state, TimeSpan dueTime, bool first)
     {
-        var timer = _clock.CreateTimer(s_onTimer, this, dueTime);
+        var timer = _clock.CreateTimer(callback, state, dueTime);
         if (first)
         {
             // A later step can only exist if this timer has already fired: then it needs no disposing.
@@ -119,17 +125,6 @@ internal sealed class DelayedCall : IDelayedCall
 
     private void OnTimer()
     {
-        if (Volatile.Read(ref _state) != Pending)
-        {
-            return;
-        }
-
-        if (_deadline is { } deadline && deadline.Remaining(_clock.TimeProvider) is var left && left > TimeSpan.Zero)
-        {
-            Arm(Delays.Step(left), first: false);
-            return;
-        }
-
         if (Interlocked.CompareExchange(ref _state, Fired, Pending) != Pending)
         {
             return;
@@ -188,9 +183,28 @@ internal sealed class DelayedCall : IDelayedCall
         FreshContext.CheckStillCurrent(context);
     }
 
-    /// <summary>When a delay longer than one timer step ends, on the provider's monotonic timestamp.</summary>
-    private sealed class Deadline(long startTimestamp, TimeSpan delay)
+    /// <summary>
+    /// A delay longer than one timer step: each step's timer, when it fires, arms the next one for what is left on the
+    /// provider's monotonic timestamp, until none is.
+    /// </summary>
+    private sealed class Deadline(DelayedCall call, long startTimestamp, TimeSpan delay)
     {
-        public TimeSpan Remaining(TimeProvider time) => delay - time.GetElapsedTime(startTimestamp);
+        public void OnStep()
+        {
+            if (Volatile.Read(ref call._state) != Pending)
+            {
+                return;
+            }
+
+            var left = delay - call._clock.TimeProvider.GetElapsedTime(startTimestamp);
+            if (left > TimeSpan.Zero)
+            {
+                call.Arm(s_onStep, this, Delays.Step(left), first: false);
+            }
+            else
+            {
+                call.OnTimer();
+            }
+        }
     }
 }
