@@ -10,7 +10,6 @@ using System.Threading;
 using System.Threading.Tasks;
 using ContextFlow;
 using ContextFlow.Hosting;
-using ContextFlow.Serilog;
 using Serilog;
 
 Log.Logger = new LoggerConfiguration()

@@ -25,7 +25,7 @@ public sealed class BackgroundProcessesTests : ContextCleanFixture
     {
         _time = new FakeTimeProvider();
         _clock = new Clock(_time, "hs", new RunningSignal());
-        _processes = new BackgroundProcesses("hs", _clock);
+        _processes = new BackgroundProcesses(_clock);
     }
 
     [TearDown]
@@ -153,8 +153,7 @@ public sealed class BackgroundProcessesTests : ContextCleanFixture
     [Test]
     public void BadArguments_Throw()
     {
-        Assert.That(() => new BackgroundProcesses("other", _clock), Throws.ArgumentException);
-        Assert.That(() => new BackgroundProcesses("hs", null!), Throws.ArgumentNullException);
+        Assert.That(() => new BackgroundProcesses(null!), Throws.ArgumentNullException);
         Assert.That(() => _processes.RunAsBackgroundProcess("", _ => Task.CompletedTask), Throws.ArgumentException);
         Assert.That(() => _processes.RunAsBackgroundProcess("x", null!), Throws.ArgumentNullException);
         Assert.That(() => _processes.ShutdownAsync(TimeSpan.FromSeconds(-1)), Throws.InstanceOf<ArgumentOutOfRangeException>());

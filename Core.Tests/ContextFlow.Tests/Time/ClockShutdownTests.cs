@@ -123,7 +123,7 @@ public sealed class ClockShutdownTests : ContextCleanFixture
     [Test]
     public async Task Shutdown_EndsPendingSleeps_LoopsAndProcessesSleepingStopQuietly()
     {
-        var processes = new ContextFlow.Background.BackgroundProcesses("hs", _clock);
+        var processes = new ContextFlow.Background.BackgroundProcesses(_clock);
         var sleeping = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var loop = _clock.LoopingCall(TimeSpan.FromSeconds(1), async () =>
         {
@@ -148,7 +148,7 @@ public sealed class ClockShutdownTests : ContextCleanFixture
         Assert.That(async () => await plainSleep, Throws.InstanceOf<OperationCanceledException>());
         Assert.That(_clock.SleepAsync(TimeSpan.FromSeconds(1)).IsCanceled, "a sleep after shutdown is cancelled at once");
         Assert.That(loop.IsRunning, Is.False);
-        Assert.That(Log.Events.Where(e => e.Level >= global::Serilog.Events.LogEventLevel.Warning).Select(e => e.RenderMessage()), Is.Empty,
+        Assert.That(Log.Events.Where(e => e.Level >= Serilog.Events.LogEventLevel.Warning).Select(e => e.RenderMessage()), Is.Empty,
             "a loop or process whose sleep ends at shutdown has not failed");
         Assert.That(_clock.TrackedDelayedCallCount, Is.Zero);
     }

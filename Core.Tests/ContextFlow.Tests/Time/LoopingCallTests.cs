@@ -2,10 +2,10 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Threading.Tasks;
-using ContextFlow.Serilog;
 using ContextFlow.Tests.Support;
 using ContextFlow.Time;
 using Microsoft.Extensions.Time.Testing;
+using Serilog;
 using Serilog.Events;
 
 namespace ContextFlow.Tests.Time;
@@ -101,7 +101,7 @@ public sealed class LoopingCallTests : ContextCleanFixture
     [Test]
     public async Task LoopingCall_TaskFails_StopsAndLogsLoopingCallDiedInItsContext()
     {
-        global::Serilog.Log.Logger = new global::Serilog.LoggerConfiguration()
+        Serilog.Log.Logger = new Serilog.LoggerConfiguration()
             .Enrich.FromLoggingContext().WriteTo.Sink(Log).CreateLogger();
         var runs = 0;
         var failing = new TaskCompletionSource();

@@ -25,8 +25,7 @@ namespace ContextFlow.RateLimiting;
 /// <para>
 /// <b>Tiny rates.</b> A positive rate below <c>1e-9</c> Hz (one action in about 31.7 years) is rejected with
 /// <see cref="ArgumentOutOfRangeException"/>: the times it implies are meaningless and overflow. Retry times handed
-/// out saturate: <see cref="LimitExceededException.RetryAfterMs"/> never exceeds <see cref="long.MaxValue"/> and
-/// <see cref="LimitExceededException.RetryAfterSeconds"/> is its exact rounding up.
+/// out saturate: <see cref="LimitExceededException.RetryAfterMs"/> never exceeds <see cref="long.MaxValue"/>.
 /// </para>
 /// <para>
 /// <b>Rate 0.</b> A bucket that never drains would have to be remembered forever, so at rate 0 nothing is stored:

@@ -77,8 +77,9 @@ public sealed partial class Clock
     /// <summary>The server this clock schedules for.</summary>
     public string ServerName { get; }
 
-    /// <summary>The time provider this clock reads and schedules on.</summary>
-    public TimeProvider TimeProvider { get; }
+    // Internal: a public provider would be a way around the Clock (its CreateTimer escapes the context rules and
+    // shutdown). What callers need of it, the time and elapsed time, the members below give.
+    internal TimeProvider TimeProvider { get; }
 
     /// <summary>The current time.</summary>
     public DateTimeOffset UtcNow => TimeProvider.GetUtcNow();
@@ -86,8 +87,32 @@ public sealed partial class Clock
     /// <summary>The current time in milliseconds since the Unix epoch.</summary>
     public long TimeMsec => TimeProvider.GetUtcNow().ToUnixTimeMilliseconds();
 
-    /// <summary>Whether <see cref="Shutdown"/> has been called.</summary>
-    public bool IsShutdown
+    /// <summary>A high-resolution monotonic timestamp, for measuring elapsed time with <see cref="GetElapsedTime(long)"/>.</summary>
+    /// <returns>The timestamp of the clock's time provider (so a fake provider in tests moves it).</returns>
+    /// <example>
+    /// <code>
+    /// var start = clock.GetTimestamp();
+    /// await SendAsync();
+    /// var duration = clock.GetElapsedTime(start);
+    /// </code>
+    /// </example>
+    public long GetTimestamp() => TimeProvider.GetTimestamp();
+
+    /// <summary>The time elapsed since <paramref name="startingTimestamp"/>, a value of <see cref="GetTimestamp"/>.</summary>
+    /// <param name="startingTimestamp">A timestamp this clock returned.</param>
+    /// <returns>The elapsed time on the clock's time provider.</returns>
+    public TimeSpan GetElapsedTime(long startingTimestamp) => TimeProvider.GetElapsedTime(startingTimestamp);
+
+    /// <summary>The time elapsed between two values of <see cref="GetTimestamp"/>.</summary>
+    /// <param name="startingTimestamp">The earlier timestamp.</param>
+    /// <param name="endingTimestamp">The later timestamp.</param>
+    /// <returns>The elapsed time on the clock's time provider.</returns>
+    public TimeSpan GetElapsedTime(long startingTimestamp, long endingTimestamp) =>
+        TimeProvider.GetElapsedTime(startingTimestamp, endingTimestamp);
+
+    // Whether Shutdown has been called. Internal: a caller that checks it before scheduling still races with Shutdown;
+    // scheduling after Shutdown throws, which is the answer that cannot be stale.
+    internal bool IsShutdown
     {
         get
         {
