@@ -14,7 +14,7 @@ namespace ContextFlow.CodeFixes;
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(RawLifetimeCallbackCodeFix)), Shared]
 public sealed class RawLifetimeCallbackCodeFix : CodeFixProvider
 {
-    public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(DiagnosticIds.RawWhenRunningCallback);
+    public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(DiagnosticIds.RawLifetimeCallback);
 
     public override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
 

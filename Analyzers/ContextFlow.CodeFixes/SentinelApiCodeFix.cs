@@ -15,7 +15,7 @@ namespace ContextFlow.CodeFixes;
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(SentinelApiCodeFix)), Shared]
 public sealed class SentinelApiCodeFix : CodeFixProvider
 {
-    public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(DiagnosticIds.SentinelProducingApi);
+    public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(DiagnosticIds.SentinelApi);
 
     public override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
 

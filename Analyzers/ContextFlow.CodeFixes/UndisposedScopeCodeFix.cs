@@ -23,7 +23,7 @@ public sealed class UndisposedScopeCodeFix : CodeFixProvider
 {
     private const string Title = "Dispose the scope with 'using'";
 
-    public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(DiagnosticIds.UndisposedContextScope);
+    public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(DiagnosticIds.UndisposedScope);
 
     // Fixes in one block must not pick the same local name, so Fix All applies them one after another per document.
     public override FixAllProvider GetFixAllProvider() => FixAllProvider.Create(FixAllInDocumentAsync);

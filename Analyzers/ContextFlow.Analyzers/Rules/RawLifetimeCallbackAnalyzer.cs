@@ -22,7 +22,7 @@ public sealed class RawLifetimeCallbackAnalyzer : DiagnosticAnalyzer
     private const string InjectClock = "inject a ContextFlow.Time.Clock (or a ContextFlow.Hosting.Server) and use its CallWhenRunning";
     private const string UseShutdownHandler = "register a shutdown handler on the ContextFlow.Hosting.Server instead";
 
-    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(Descriptors.RawWhenRunningCallback);
+    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(Descriptors.RawLifetimeCallback);
 
     public override void Initialize(AnalysisContext context)
     {
@@ -70,7 +70,7 @@ public sealed class RawLifetimeCallbackAnalyzer : DiagnosticAnalyzer
             ? targetFinder.Find(invocation, ContextBoundary.Enclosing(invocation, context.ContainingSymbol))
             : ImmutableArray<string>.Empty;
         context.ReportDiagnostic(Diagnostic.Create(
-            Descriptors.RawWhenRunningCallback,
+            Descriptors.RawLifetimeCallback,
             invocation.Syntax.GetLocation(),
             Advice.Properties(targets, shape),
             property.Name + "." + method.Name,

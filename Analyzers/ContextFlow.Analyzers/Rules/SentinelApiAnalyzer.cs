@@ -19,7 +19,7 @@ public sealed class SentinelApiAnalyzer : DiagnosticAnalyzer
     public const string FlowingKey = "Flowing";
 
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
-        ImmutableArray.Create(Descriptors.SentinelProducingApi);
+        ImmutableArray.Create(Descriptors.SentinelApi);
 
     public override void Initialize(AnalysisContext context)
     {
@@ -60,7 +60,7 @@ public sealed class SentinelApiAnalyzer : DiagnosticAnalyzer
         }
 
         context.ReportDiagnostic(Diagnostic.Create(
-            Descriptors.SentinelProducingApi,
+            Descriptors.SentinelApi,
             invocation.Syntax.GetLocation(),
             properties,
             method.ContainingType.Name + "." + method.Name,

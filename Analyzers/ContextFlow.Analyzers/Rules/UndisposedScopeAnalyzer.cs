@@ -21,7 +21,7 @@ public sealed class UndisposedScopeAnalyzer : DiagnosticAnalyzer
     public const string LocalShape = "Local";
 
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
-        ImmutableArray.Create(Descriptors.UndisposedContextScope);
+        ImmutableArray.Create(Descriptors.UndisposedScope);
 
     public override void Initialize(AnalysisContext context)
     {
@@ -52,7 +52,7 @@ public sealed class UndisposedScopeAnalyzer : DiagnosticAnalyzer
         if (shape is not null && !generated.Contains(invocation, context.ContainingSymbol, context.CancellationToken))
         {
             context.ReportDiagnostic(Diagnostic.Create(
-                Descriptors.UndisposedContextScope,
+                Descriptors.UndisposedScope,
                 invocation.Syntax.GetLocation(),
                 Advice.Properties(ImmutableArray<string>.Empty, shape),
                 invocation.TargetMethod.Name + "()"));

@@ -8,7 +8,7 @@ namespace ContextFlow.Analyzers.Rules;
 
 /// <summary>CTX1000: a <c>[ContextBoundary]</c> whose reason is missing, empty or whitespace.</summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
-public sealed class ContextBoundaryReasonAnalyzer : DiagnosticAnalyzer
+public sealed class ContextBoundaryWithoutReasonAnalyzer : DiagnosticAnalyzer
 {
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
         ImmutableArray.Create(Descriptors.ContextBoundaryWithoutReason);
