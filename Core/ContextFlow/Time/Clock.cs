@@ -53,8 +53,7 @@ public sealed partial class Clock
     internal const string CallWhenRunningName = "call_when_running";
 
     private readonly object _gate = new();
-    private DelayedCall? _delayedCalls;
-    private int _delayedCallCount;
+    private readonly TrackedCalls _delayedCalls = new();
     private readonly HashSet<LoopingCallRunner> _loopingCalls = new();
     private readonly RunningSignal _running;
     private bool _isShutdown;
@@ -130,7 +129,7 @@ public sealed partial class Clock
         {
             lock (_gate)
             {
-                return _delayedCallCount;
+                return _delayedCalls.Count;
             }
         }
     }
@@ -265,7 +264,7 @@ public sealed partial class Clock
             if (!_isShutdown)
             {
                 _isShutdown = true;
-                delayedCalls = DetachDelayedCalls();
+                delayedCalls = _delayedCalls.Detach();
                 loopingCalls = [.. _loopingCalls];
                 _loopingCalls.Clear();
             }
@@ -280,13 +279,7 @@ public sealed partial class Clock
                 loop.StopCore();
             }
 
-            while (delayedCalls is not null)
-            {
-                var next = delayedCalls.Next;
-                delayedCalls.Previous = delayedCalls.Next = null;
-                delayedCalls.CancelCore();
-                delayedCalls = next;
-            }
+            TrackedCalls.CancelAll(delayedCalls);
 
             _running.RemoveAll(this);
             MarkCancelled();
