@@ -59,6 +59,7 @@ public sealed class PackageTests
 
     private string _work = "";
     private string _package = "";
+    private string _symbols = "";
     private string _version = "";
 
     [OneTimeSetUp]
@@ -75,6 +76,7 @@ public sealed class PackageTests
         Assert.That(pack.ExitCode, Is.Zero, pack.Output);
 
         _package = Directory.GetFiles(feed, "ContextFlow.*.nupkg").Single();
+        _symbols = Directory.GetFiles(feed, "ContextFlow.*.snupkg").SingleOrDefault() ?? "";
 
         var globalPackages = Environment.GetEnvironmentVariable("NUGET_PACKAGES") is { Length: > 0 } configured
             ? configured
@@ -113,6 +115,33 @@ public sealed class PackageTests
     }
 
     [Test]
+    public void Package_ShowsItsReadmeAndTags()
+    {
+        using var archive = ZipFile.OpenRead(_package);
+        var nuspec = Read(archive, archive.Entries.Single(e => e.FullName.EndsWith(".nuspec", StringComparison.Ordinal)).FullName);
+        var readme = Read(archive, "README.md");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(nuspec, Does.Contain("<readme>README.md</readme>"));
+            Assert.That(nuspec, Does.Match("<tags>[^<]*multi-tenant[^<]*</tags>"));
+            Assert.That(readme, Does.StartWith("# ContextFlow"));
+            Assert.That(readme, Does.Contain(".Enrich.FromLoggingContext()"));
+        });
+    }
+
+    [Test]
+    public void SymbolsPackage_HoldsThePdbOfEveryTarget()
+    {
+        Assert.That(_symbols, Is.Not.Empty, "no ContextFlow .snupkg next to the package");
+        using var archive = ZipFile.OpenRead(_symbols);
+        var entries = archive.Entries.Select(e => e.FullName).ToList();
+
+        Assert.That(entries, Does.Contain("lib/net8.0/ContextFlow.pdb"));
+        Assert.That(entries, Does.Contain("lib/net10.0/ContextFlow.pdb"));
+    }
+
+    [Test]
     public void ConsumerWithRawTimer_FailsWithCtx2001()
     {
         var result = BuildConsumer("with-timer", CleanSource, RawTimerSource);
@@ -129,6 +158,12 @@ public sealed class PackageTests
         Assert.That(result.ExitCode, Is.Zero, result.Output);
         Assert.That(result.Output, Does.Contain("0 Warning(s)"));
         Assert.That(result.Output, Does.Contain("0 Error(s)"));
+    }
+
+    private static string Read(ZipArchive archive, string entry)
+    {
+        using var reader = new StreamReader(archive.GetEntry(entry)!.Open());
+        return reader.ReadToEnd();
     }
 
     private (int ExitCode, string Output) BuildConsumer(string name, params string[] sources)
