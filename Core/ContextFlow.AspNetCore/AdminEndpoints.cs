@@ -42,7 +42,7 @@ internal static partial class AdminEndpoints
             return Problem(StatusCodes.Status404NotFound, Problems.UnknownServer, $"No server named '{name}' is hosted here.");
         }
 
-        Log.ForContext(typeof(AdminEndpoints)).Information("Deprovisioned server {Deprovisioned} through the admin API", name);
+        InAdminContext(name, "Deprovisioned server {ServerName} through the admin API");
         return TypedResults.NoContent();
     }
 
@@ -72,7 +72,7 @@ internal static partial class AdminEndpoints
         try
         {
             var server = await registry.Host.ProvisionAsync(config, factory, http.RequestAborted).ConfigureAwait(false);
-            Log.ForContext(typeof(AdminEndpoints)).Information("Provisioned server {Provisioned} through the admin API", server.ServerName);
+            InAdminContext(server.ServerName, "Provisioned server {ServerName} through the admin API");
             return TypedResults.Created($"{ContextFlowOptions.AdminPathPrefix}/servers/{Uri.EscapeDataString(server.ServerName)}", ServerSummary.Of(server, registry));
         }
         catch (ConfigException ex)
@@ -87,6 +87,15 @@ internal static partial class AdminEndpoints
         {
             // Setup or start failed (logged in the server's context), or the host is shutting down.
             return Problem(StatusCodes.Status500InternalServerError, "Provisioning failed", $"Server '{config.ServerName}' was not provisioned: {ex.Message}");
+        }
+    }
+
+    // In a context of the server concerned, so the line reads as that server's (and lands in its log file).
+    private static void InAdminContext(string serverName, string messageTemplate)
+    {
+        using (new LoggingContext("admin", serverName).Enter())
+        {
+            Log.ForContext(typeof(AdminEndpoints)).Information(messageTemplate, serverName);
         }
     }
 
