@@ -22,12 +22,12 @@ internal static class AccessLog
     public const string SourceContext = "ContextFlow.AspNetCore.AccessLog";
 
     public const string Template =
-        "Processed request: {Method} {Url} {Status} {ResponseBytes}B in {ElapsedMs:0.0}ms (sent {SentMs:0.0}ms) " +
-        "db {DbTransactions}txn {DbMs:0.0}ms wait {DbWaitMs:0.0}ms rows {RowsFetched} {IpAddress} {Requester} \"{UserAgent}\"";
+        "Processed request: {Method:l} {Url:l} {Status:l} {ResponseBytes}B in {ElapsedMs:0.0}ms (sent {SentMs:0.0}ms) " +
+        "db {DbTransactions}txn {DbMs:0.0}ms wait {DbWaitMs:0.0}ms rows {RowsFetched} {IpAddress:l} {Requester:l} \"{UserAgent:l}\"";
 
     public const string TemplateWithCpu =
-        "Processed request: {Method} {Url} {Status} {ResponseBytes}B in {ElapsedMs:0.0}ms (sent {SentMs:0.0}ms) cpu {CpuMs:0.0}ms " +
-        "db {DbTransactions}txn {DbMs:0.0}ms wait {DbWaitMs:0.0}ms rows {RowsFetched} {IpAddress} {Requester} \"{UserAgent}\"";
+        "Processed request: {Method:l} {Url:l} {Status:l} {ResponseBytes}B in {ElapsedMs:0.0}ms (sent {SentMs:0.0}ms) cpu {CpuMs:0.0}ms " +
+        "db {DbTransactions}txn {DbMs:0.0}ms wait {DbWaitMs:0.0}ms rows {RowsFetched} {IpAddress:l} {Requester:l} \"{UserAgent:l}\"";
 
     private static readonly string[] s_statuses = CreateStatuses();
 
