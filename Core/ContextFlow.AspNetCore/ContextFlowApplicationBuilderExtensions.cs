@@ -27,6 +27,14 @@ public static class ContextFlowApplicationBuilderExtensions
     /// way.
     /// </para>
     /// </remarks>
+    /// <example>
+    /// <code>
+    /// app.UseAuthentication();     // optional: the user becomes the request's Requester
+    /// app.UseContextFlow();        // everything below runs in the request's context
+    /// app.UseRateLimiter();
+    /// app.MapGet("/rooms", (HttpContext http) => http.GetServer&lt;TenantServer&gt;().Rooms.List());
+    /// </code>
+    /// </example>
     /// <param name="app">The application.</param>
     /// <returns><paramref name="app"/>.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="app"/> is <see langword="null"/>.</exception>
