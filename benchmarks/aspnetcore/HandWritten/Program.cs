@@ -11,7 +11,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Serilog;
 using Serilog.Context;
-using Serilog.Events;
 
 var port = int.Parse(args[0], System.Globalization.CultureInfo.InvariantCulture);
 var tenants = Enumerable.Range(0, 10).Select(i => $"t{i}.localhost").ToHashSet(StringComparer.Ordinal);
@@ -19,11 +18,7 @@ var tenants = Enumerable.Range(0, 10).Select(i => $"t{i}.localhost").ToHashSet(S
 var builder = WebApplication.CreateSlimBuilder(args);
 builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
 builder.Logging.ClearProviders();
-builder.Services.AddSerilog(logging => logging
-    .MinimumLevel.Information()
-    .MinimumLevel.Override("Microsoft.AspNetCore", LogEventLevel.Warning)
-    .Enrich.FromLogContext()
-    .WriteTo.File(args[1], outputTemplate: Bench.OutputTemplate, buffered: true, formatProvider: System.Globalization.CultureInfo.InvariantCulture));
+builder.Services.AddSerilog(logging => Bench.ToFile(logging.Enrich.FromLogContext(), args[1]));
 
 var app = builder.Build();
 app.Use(async (http, next) =>

@@ -13,7 +13,6 @@ using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Serilog;
-using Serilog.Events;
 
 var port = int.Parse(args[0], System.Globalization.CultureInfo.InvariantCulture);
 LoggingContext.TrackCpuTime = args.Contains("--track-cpu");
@@ -27,11 +26,7 @@ builder.Services.AddRateLimiter(limits => limits.UseContextFlowLimiter(limit =>
     limit.RateHz = 1_000_000;
     limit.BurstCount = 1_000_000;
 }));
-builder.Services.AddSerilog(logging => logging
-    .MinimumLevel.Information()
-    .MinimumLevel.Override("Microsoft.AspNetCore", LogEventLevel.Warning)
-    .Enrich.FromLoggingContext()
-    .WriteTo.File(args[1], outputTemplate: Bench.OutputTemplate, buffered: true, formatProvider: System.Globalization.CultureInfo.InvariantCulture));
+builder.Services.AddSerilog(logging => Bench.ToFile(logging.Enrich.FromLoggingContext(), args[1]));
 
 var app = builder.Build();
 app.UseContextFlow();
