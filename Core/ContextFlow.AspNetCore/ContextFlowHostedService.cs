@@ -21,6 +21,7 @@ namespace ContextFlow.AspNetCore;
 internal sealed class ContextFlowHostedService(TenantRegistry tenants) : IHostedLifecycleService
 {
     private readonly ServerHost _host = tenants.Host;
+    private int _stopped;
 
     public Task StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
@@ -44,6 +45,12 @@ internal sealed class ContextFlowHostedService(TenantRegistry tenants) : IHosted
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
+        // A host stopped twice (Ctrl+C, then StopAsync by the program) shuts its servers down once.
+        if (Interlocked.Exchange(ref _stopped, 1) != 0)
+        {
+            return;
+        }
+
         var log = Log.ForContext<ContextFlowHostedService>();
         var count = _host.Servers.Count;
         log.Information("Shutting down {Count} servers", count);
