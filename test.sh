@@ -8,6 +8,17 @@ cd "$(dirname "$0")"
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 
+# The database tests run against a real PostgreSQL: the one CONTEXTFLOW_TEST_POSTGRES names, or else a throwaway
+# server started here (installed with apt when missing) and removed on exit, also on failure or interruption.
+# Should none start, the tests still run and the database ones fail saying why.
+if [ -z "${CONTEXTFLOW_TEST_POSTGRES:-}" ]; then
+  source scripts/postgres.sh
+  trap 'postgres_stop; rm -f "$log"' EXIT
+  trap 'exit 130' INT
+  trap 'exit 143' TERM
+  postgres_start || echo "test.sh: no PostgreSQL could be started; the database tests will fail" >&2
+fi
+
 dotnet test Packages.sln --nologo "$@" 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
 

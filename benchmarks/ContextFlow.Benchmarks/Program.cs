@@ -1,10 +1,12 @@
 using BenchmarkDotNet.Running;
+using ContextFlow.Benchmarks.Database;
 using ContextFlow.Benchmarks.Hosting;
 using ContextFlow.Benchmarks.RateLimiting;
 
 // dotnet run -c Release --project benchmarks/ContextFlow.Benchmarks -- --filter '*Scope*'
 // dotnet run -c Release --project benchmarks/ContextFlow.Benchmarks -- ratelimiter-footprint [keys] [idle seconds]
 // dotnet run -c Release --project benchmarks/ContextFlow.Benchmarks -- hosting-footprint [servers] [rounds]
+// benchmarks/ContextFlow.Benchmarks/Database/run.sh [pairs [n]]   (starts a throwaway PostgreSQL; see InteractionPairs)
 if (args is ["ratelimiter-footprint", ..])
 {
     RatelimiterFootprint.Run(args);
@@ -12,6 +14,10 @@ if (args is ["ratelimiter-footprint", ..])
 else if (args is ["hosting-footprint", ..])
 {
     await HostingFootprint.RunAsync(args);
+}
+else if (args is ["database-pairs", ..])
+{
+    InteractionPairs.Run(args);
 }
 else
 {

@@ -139,6 +139,18 @@ public sealed class BackgroundProcessesTests : ContextCleanFixture
     }
 
     [Test]
+    public async Task ManyDistinctDescriptions_WarnOnceAtTheThreshold()
+    {
+        for (var i = 0; i < BackgroundProcesses.DistinctDescriptionsWarning + 10; i++)
+        {
+            await _processes.RunAsBackgroundProcess($"fetch_{i}", _ => Task.CompletedTask);
+        }
+
+        await _processes.RunAsBackgroundProcess("fetch_0", _ => Task.CompletedTask);
+        Assert.That(Log.Messages, Has.Exactly(1).Contains("1000 distinct descriptions").And.Contains("fetch_999"));
+    }
+
+    [Test]
     public void BadArguments_Throw()
     {
         Assert.That(() => new BackgroundProcesses("other", _clock), Throws.ArgumentException);

@@ -79,6 +79,46 @@ public sealed class RatelimiterEdgeTests : ContextCleanFixture
         });
     }
 
+    [TestCase(1e-17)]
+    [TestCase(double.Epsilon)]
+    [TestCase(9.99e-10)]
+    public void TinyPositiveRates_AreRejectedEverywhere_NamingTheLimit(double tiny)
+    {
+        var limiter = Limiter(rateHz: 0.1, burstCount: 1);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(() => Limiter(rateHz: tiny, burstCount: 1),
+                Throws.InstanceOf<ArgumentOutOfRangeException>().With.Message.Contains("at least 1E-09 actions per second"));
+            Assert.That(() => limiter.CanDoAction("k", rateHz: tiny), Throws.InstanceOf<ArgumentOutOfRangeException>());
+            Assert.That(() => new RatelimitOverride(tiny, 1), Throws.InstanceOf<ArgumentOutOfRangeException>());
+        });
+    }
+
+    [Test]
+    public void SlowestRate_WithAHugeCount_RetryTimesSaturateConsistently()
+    {
+        var limiter = Limiter(rateHz: 1e-9, burstCount: 1);
+        limiter.RecordAction("k", int.MaxValue);
+
+        var (allowed, timeAllowed) = limiter.CanDoAction("k");
+        var denied = Assert.Throws<LimitExceededException>(() => limiter.Ratelimit("k"))!;
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(allowed, Is.False);
+            Assert.That(double.IsFinite(timeAllowed) && timeAllowed > 1e18, $"TimeAllowed {timeAllowed}");
+            Assert.That(denied.RetryAfterMs, Is.EqualTo(long.MaxValue));
+            Assert.That(denied.RetryAfterSeconds, Is.EqualTo(9_223_372_036_854_776L));
+        });
+    }
+
+    [Test]
+    public void LimitExceeded_RetryAfterSeconds_NeverOverflows()
+    {
+        Assert.That(new LimitExceededException("test", long.MaxValue, TimeSpan.Zero).RetryAfterSeconds, Is.EqualTo(9_223_372_036_854_776L));
+    }
+
     [Test]
     public void NegativeActionCounts_AreRejectedByCanDoAction()
     {
@@ -170,5 +210,5 @@ public sealed class RatelimiterEdgeTests : ContextCleanFixture
     }
 
     private Ratelimiter<string> Limiter(double rateHz, double burstCount) =>
-        new(() => _time.GetUtcNow().ToUnixTimeMilliseconds(), "test", rateHz, burstCount, overrides: null, comparer: null);
+        new(_time, "test", rateHz, burstCount, overrides: null, comparer: null);
 }

@@ -19,7 +19,7 @@ public sealed class RatelimiterStorageTests : ContextCleanFixture
         const int burst = 5;
         const int threads = 8;
         var time = new FakeTimeProvider(DateTimeOffset.UnixEpoch);
-        var limiter = new Ratelimiter<int>(() => time.GetUtcNow().ToUnixTimeMilliseconds(), "test", 0.1, burst, null, null);
+        var limiter = new Ratelimiter<int>(time, "test", 0.1, burst, null, null);
         var allowed = new int[keys];
         using var start = new Barrier(threads);
 
@@ -43,8 +43,7 @@ public sealed class RatelimiterStorageTests : ContextCleanFixture
         const int burst = 5;
         const int checkers = 4;
         var time = new FakeTimeProvider(DateTimeOffset.UnixEpoch);
-        long NowMs() => time.GetUtcNow().ToUnixTimeMilliseconds();
-        var limiter = new Ratelimiter<int>(NowMs, "test", 0.1, burst, null, colliding ? new CollidingComparer() : null);
+        var limiter = new Ratelimiter<int>(time, "test", 0.1, burst, null, colliding ? new CollidingComparer() : null);
         var allowed = new int[keys];
         var rounds = 0;
         using var start = new Barrier(checkers + 1);
@@ -70,7 +69,7 @@ public sealed class RatelimiterStorageTests : ContextCleanFixture
                         limiter.RecordAction(key, -burst);
                     }
 
-                    limiter.PruneAt(NowMs());
+                    limiter.PruneNow();
                     Interlocked.Increment(ref rounds);
                 }
             },
@@ -95,7 +94,7 @@ public sealed class RatelimiterStorageTests : ContextCleanFixture
         // A hash with few distinct values makes long probe runs, so every insert, refund and drop moves entries.
         var comparer = new CollidingComparer();
         var time = new FakeTimeProvider(DateTimeOffset.UnixEpoch);
-        var limiter = new Ratelimiter<int>(() => time.GetUtcNow().ToUnixTimeMilliseconds(), "test", 0.5, 3, null, comparer);
+        var limiter = new Ratelimiter<int>(time, "test", 0.5, 3, null, comparer);
         var model = new ReferenceModel(0.5, 3);
         var random = new Random(1234);
 
@@ -132,8 +131,7 @@ public sealed class RatelimiterStorageTests : ContextCleanFixture
     public void Prune_ForgetsOnlyEmptiedKeys_AndGivesMemoryBack()
     {
         var time = new FakeTimeProvider(DateTimeOffset.UnixEpoch);
-        long NowMs() => time.GetUtcNow().ToUnixTimeMilliseconds();
-        var limiter = new Ratelimiter<int>(NowMs, "test", 0.1, 1, null, null);
+        var limiter = new Ratelimiter<int>(time, "test", 0.1, 1, null, null);
         for (var key = 0; key < 20_000; key++)
         {
             limiter.CanDoAction(key);
@@ -142,10 +140,10 @@ public sealed class RatelimiterStorageTests : ContextCleanFixture
         time.Advance(TimeSpan.FromSeconds(8));
         limiter.CanDoAction(-1);
         limiter.RecordAction(-2, 3);
-        Assert.That(limiter.PruneAt(NowMs()), Is.Zero);
+        Assert.That(limiter.PruneNow(), Is.Zero);
 
         time.Advance(TimeSpan.FromSeconds(7));
-        var removed = limiter.PruneAt(NowMs());
+        var removed = limiter.PruneNow();
 
         Assert.Multiple(() =>
         {
@@ -156,7 +154,7 @@ public sealed class RatelimiterStorageTests : ContextCleanFixture
         });
 
         time.Advance(TimeSpan.FromSeconds(30));
-        Assert.That(limiter.PruneAt(NowMs()), Is.EqualTo(2));
+        Assert.That(limiter.PruneNow(), Is.EqualTo(2));
         Assert.That(limiter.Count, Is.Zero);
     }
 
@@ -164,19 +162,18 @@ public sealed class RatelimiterStorageTests : ContextCleanFixture
     public void Prune_KeepsABusyKey_UntilItsBucketEmpties()
     {
         var time = new FakeTimeProvider(DateTimeOffset.UnixEpoch);
-        long NowMs() => time.GetUtcNow().ToUnixTimeMilliseconds();
-        var limiter = new Ratelimiter<string>(NowMs, "test", 1, 100, null, null);
+        var limiter = new Ratelimiter<string>(time, "test", 1, 100, null, null);
 
         for (var second = 0; second < 60; second++)
         {
             Assert.That(limiter.CanDoAction("busy").Allowed, Is.True);
-            limiter.PruneAt(NowMs());
+            limiter.PruneNow();
             Assert.That(limiter.ContainsKey("busy"), Is.True, $"at {second} s");
             time.Advance(TimeSpan.FromSeconds(0.5));
         }
 
         time.Advance(TimeSpan.FromSeconds(40));
-        limiter.PruneAt(NowMs());
+        limiter.PruneNow();
         Assert.That(limiter.ContainsKey("busy"), Is.False);
     }
 
@@ -184,19 +181,18 @@ public sealed class RatelimiterStorageTests : ContextCleanFixture
     public void Prune_AVerySlowRate_IsRescheduledUntilEmpty()
     {
         var time = new FakeTimeProvider(DateTimeOffset.UnixEpoch);
-        long NowMs() => time.GetUtcNow().ToUnixTimeMilliseconds();
-        var limiter = new Ratelimiter<string>(NowMs, "test", 1.0 / 3600, 5, null, null);
+        var limiter = new Ratelimiter<string>(time, "test", 1.0 / 3600, 5, null, null);
         limiter.CanDoAction("slow");
 
         for (var minutes = 0; minutes < 59; minutes++)
         {
             time.Advance(TimeSpan.FromMinutes(1));
-            limiter.PruneAt(NowMs());
+            limiter.PruneNow();
             Assert.That(limiter.ContainsKey("slow"), Is.True, $"after {minutes + 1} min");
         }
 
         time.Advance(TimeSpan.FromMinutes(11));
-        limiter.PruneAt(NowMs());
+        limiter.PruneNow();
         Assert.That(limiter.ContainsKey("slow"), Is.False);
     }
 

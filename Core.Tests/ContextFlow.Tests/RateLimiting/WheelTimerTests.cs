@@ -169,4 +169,14 @@ public sealed class WheelTimerTests : ContextCleanFixture
         Assert.Throws<ArgumentOutOfRangeException>(() => wheel.Insert(0, "x", long.MaxValue / 2));
         Assert.That(wheel.Count, Is.Zero);
     }
+
+    [Test]
+    public void Insert_DueAtLongMaxValue_NeverWrapsRoundToThePast()
+    {
+        var wheel = new WheelTimer<string>(bucketSizeMs: 1);
+
+        Assert.That(() => wheel.Insert(0, "x", long.MaxValue), Throws.InstanceOf<ArgumentOutOfRangeException>());
+        Assert.That(wheel.Fetch(2), Is.Empty);
+        Assert.That(wheel.Count, Is.Zero);
+    }
 }

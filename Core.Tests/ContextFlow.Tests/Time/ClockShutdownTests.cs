@@ -1,4 +1,5 @@
 using System;
+using System.Linq;
 using System.Runtime.CompilerServices;
 using System.Threading.Tasks;
 using ContextFlow.Tests.Support;
@@ -117,6 +118,39 @@ public sealed class ClockShutdownTests : ContextCleanFixture
         _clock.Shutdown();
         _time.Advance(TimeSpan.FromSeconds(1));
         Assert.That(fired, Is.Zero);
+    }
+
+    [Test]
+    public async Task Shutdown_EndsPendingSleeps_LoopsAndProcessesSleepingStopQuietly()
+    {
+        var processes = new ContextFlow.Background.BackgroundProcesses("hs", _clock);
+        var sleeping = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var loop = _clock.LoopingCall(TimeSpan.FromSeconds(1), async () =>
+        {
+            sleeping.TrySetResult();
+            await _clock.SleepAsync(TimeSpan.FromDays(1));
+        });
+        var process = processes.RunAsBackgroundProcess("persist", async ct =>
+        {
+            while (true)
+            {
+                await _clock.SleepAsync(TimeSpan.FromDays(1), ct);
+            }
+        });
+        var plainSleep = _clock.SleepAsync(TimeSpan.FromDays(1));
+        _time.Advance(TimeSpan.FromSeconds(1));
+        await sleeping.Task;
+
+        _clock.Shutdown();
+        await process.WaitAsync(TimeSpan.FromSeconds(30));
+        await processes.ShutdownAsync(TimeSpan.FromSeconds(1));
+
+        Assert.That(async () => await plainSleep, Throws.InstanceOf<OperationCanceledException>());
+        Assert.That(_clock.SleepAsync(TimeSpan.FromSeconds(1)).IsCanceled, "a sleep after shutdown is cancelled at once");
+        Assert.That(loop.IsRunning, Is.False);
+        Assert.That(Log.Events.Where(e => e.Level >= global::Serilog.Events.LogEventLevel.Warning).Select(e => e.RenderMessage()), Is.Empty,
+            "a loop or process whose sleep ends at shutdown has not failed");
+        Assert.That(_clock.TrackedDelayedCallCount, Is.Zero);
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]

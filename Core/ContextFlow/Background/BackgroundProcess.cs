@@ -48,13 +48,9 @@ internal sealed class BackgroundProcess
     /// </summary>
     public void Start() => FreshContext.Run(s_start, this);
 
-    private void StartFresh()
-    {
-        // A caller's synchronization context (UI, legacy ASP.NET) would pull the process's continuations back to
-        // it; ExecutionContext.Run puts the caller's back afterwards.
-        SynchronizationContext.SetSynchronizationContext(null);
-        _run = RunAsync();
-    }
+    // FreshContext.Run also leaves the caller's synchronization context behind, so the process's continuations are
+    // not pulled back to it.
+    private void StartFresh() => _run = RunAsync();
 
     private async Task RunAsync()
     {
@@ -82,8 +78,9 @@ internal sealed class BackgroundProcess
         {
             await _work(_cancellationToken).ConfigureAwait(false);
         }
-        catch (OperationCanceledException) when (_cancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException) when (_cancellationToken.IsCancellationRequested || _owner.ClockIsShutdown)
         {
+            // Shutdown of the processes, or of the clock first (its sleeps end cancelled): expected, not a failure.
             Log.ForContext<BackgroundProcesses>().Debug("Background process '{Description}' was cancelled by shutdown", Description);
         }
         catch (Exception ex)

@@ -39,6 +39,9 @@ namespace ContextFlow.Background;
 /// </example>
 public sealed class BackgroundProcesses
 {
+    // Descriptions are names of kinds of work; this many distinct ones almost always means ids were put in them.
+    internal const int DistinctDescriptionsWarning = 1000;
+
     private readonly object _gate = new();
     private readonly Dictionary<string, int> _nextIndex = new(StringComparer.Ordinal);
     private readonly HashSet<BackgroundProcess> _running = new();
@@ -69,6 +72,8 @@ public sealed class BackgroundProcesses
     /// <summary>The server these processes belong to.</summary>
     public string ServerName { get; }
 
+    internal bool ClockIsShutdown => _clock.IsShutdown;
+
     /// <summary>The processes currently running.</summary>
     internal int RunningCount
     {
@@ -85,7 +90,9 @@ public sealed class BackgroundProcesses
     /// Starts <paramref name="work"/> as a background process. It begins synchronously, on the calling thread, in its
     /// own context, until its first incomplete await; the caller's context is untouched when this returns.
     /// </summary>
-    /// <param name="description">What the process does, e.g. <c>"prune_cache"</c>; names its context, span and metrics.</param>
+    /// <param name="description">What the process does, e.g. <c>"prune_cache"</c>; names its context, span and metrics.
+    /// A name of a kind of work, never an id: each distinct description keeps a counter, usage totals and metric series
+    /// for the server's lifetime (a warning is logged at the 1,000th).</param>
     /// <param name="work">The work; its token is cancelled by <see cref="ShutdownAsync"/>.</param>
     /// <returns>A task that completes when the work has ended, successfully or not; it never faults.</returns>
     /// <exception cref="ArgumentException"><paramref name="description"/> is null or empty.</exception>
@@ -106,7 +113,15 @@ public sealed class BackgroundProcesses
                 throw new InvalidOperationException("Cannot start background process. Server has been shutdown");
             }
 
-            _nextIndex.TryGetValue(description, out var index);
+            if (!_nextIndex.TryGetValue(description, out var index) && _nextIndex.Count == DistinctDescriptionsWarning - 1)
+            {
+                Log.ForContext<BackgroundProcesses>().Warning(
+                    "Server {ServerName} has started background processes under {Count} distinct descriptions (the latest {Description}): a description names what a process does, not what it works on, and each one keeps its counters and metric series for the server's lifetime",
+                    ServerName,
+                    DistinctDescriptionsWarning,
+                    description);
+            }
+
             _nextIndex[description] = index + 1;
             process = new BackgroundProcess(this, description, index, work, _shutdown.Token, callerSpan);
             _running.Add(process);
@@ -118,15 +133,23 @@ public sealed class BackgroundProcesses
 
     /// <summary>
     /// Refuses new processes, cancels the token every process got, and waits for them to end — at most
-    /// <paramref name="grace"/> on the server's clock, after which the ones still running are logged and abandoned.
-    /// Calling it again returns a task that completes at the same time.
+    /// <paramref name="grace"/> on the server's clock, after which the ones still running are logged by name and
+    /// abandoned. Calling it again returns a task that completes at the same time.
     /// </summary>
-    /// <param name="grace">How long to wait for processes to honour cancellation.</param>
+    /// <remarks>
+    /// The call returns its task at once: the token is cancelled on a thread-pool thread, from an empty context, so
+    /// cancellation callbacks and the continuations they run inline (which may block) never run on the caller's thread,
+    /// and the grace period starts before any of them. The task therefore completes within <paramref name="grace"/>
+    /// (plus scheduling) whatever the processes do. The grace timer is not one of the clock's tracked calls: it still
+    /// runs when the clock has been shut down first.
+    /// </remarks>
+    /// <param name="grace">How long to wait for processes to honour cancellation: zero or more, up to
+    /// <see cref="TimeSpan.MaxValue"/>, or <see cref="Timeout.InfiniteTimeSpan"/> to wait for every process.</param>
     /// <returns>A task that completes when every process has ended or the grace period is over; it never faults.</returns>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="grace"/> is negative.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="grace"/> is negative and not <see cref="Timeout.InfiniteTimeSpan"/>.</exception>
     public Task ShutdownAsync(TimeSpan grace)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(grace, TimeSpan.Zero);
+        Delays.Check(grace, infiniteAllowed: true);
         TaskCompletionSource completion;
         BackgroundProcess[] running;
         lock (_gate)
@@ -141,8 +164,10 @@ public sealed class BackgroundProcesses
             running = [.. _running];
         }
 
-        // Outside the lock: cancellation callbacks run inline and may finish processes, which take the lock.
-        return ShutdownCoreAsync(running, grace, completion);
+        var graceOver = new CancellationTokenSource();
+        var graceTask = _clock.DelayUntrackedAsync(grace, graceOver.Token);
+        RequestCancellation();
+        return ShutdownCoreAsync(running, graceTask, graceOver, completion);
     }
 
     internal void OnFinished(BackgroundProcess process)
@@ -174,31 +199,41 @@ public sealed class BackgroundProcesses
         _usageTotals[process.Description] = _usageTotals.GetValueOrDefault(process.Description) + delta;
     }
 
-    private async Task ShutdownCoreAsync(BackgroundProcess[] running, TimeSpan grace, TaskCompletionSource completion)
+    // On a thread of its own rather than a pool thread: a cancellation callback that blocks would otherwise hold a pool
+    // thread, and on a small machine the grace timer's own continuation could then wait for the pool to grow. The
+    // thread is started from the pool, because starting a thread waits for it to run, which a loaded machine delays.
+    [ContextBoundary("Cancels the processes' token on its own thread from an empty context, so that no cancellation callback runs on the thread calling ShutdownAsync or in its context")]
+    private void RequestCancellation() =>
+        ThreadPool.UnsafeQueueUserWorkItem(
+            static self => new Thread(static s => ((BackgroundProcesses)s!).CancelProcesses()) { IsBackground = true, Name = "ContextFlow shutdown" }.UnsafeStart(self),
+            this,
+            preferLocal: false);
+
+    private void CancelProcesses()
     {
         try
         {
-            try
-            {
-                _shutdown.Cancel();
-            }
-            catch (AggregateException ex)
-            {
-                Log.ForContext<BackgroundProcesses>().Error(ex, "A background process's cancellation callback threw during shutdown");
-            }
+            _shutdown.Cancel();
+        }
+        catch (AggregateException ex)
+        {
+            Log.ForContext<BackgroundProcesses>().Error(ex, "A background process's cancellation callback threw during shutdown");
+        }
+    }
 
+    private async Task ShutdownCoreAsync(BackgroundProcess[] running, Task graceTask, CancellationTokenSource graceOver, TaskCompletionSource completion)
+    {
+        try
+        {
             var all = Task.WhenAll(running.Select(p => p.Task));
-            if (!all.IsCompleted)
+            var first = await Task.WhenAny(all, graceTask).ConfigureAwait(false);
+            graceOver.Cancel();
+            graceOver.Dispose();
+            if (first != all)
             {
-                using var graceOver = new CancellationTokenSource();
-                var first = await Task.WhenAny(all, _clock.SleepAsync(grace, graceOver.Token)).ConfigureAwait(false);
-                await graceOver.CancelAsync().ConfigureAwait(false);
-                if (first != all)
-                {
-                    var left = running.Where(p => !p.Task.IsCompleted).Select(p => p.Context.Name).ToArray();
-                    Log.ForContext<BackgroundProcesses>().Warning(
-                        "{Count} background processes still running after the shutdown grace period: {Processes}", left.Length, left);
-                }
+                var left = running.Where(p => !p.Task.IsCompleted).Select(p => p.Context.Name).ToArray();
+                Log.ForContext<BackgroundProcesses>().Warning(
+                    "{Count} background processes still running after the shutdown grace period: {Processes}", left.Length, left);
             }
 
             BackgroundProcessMetrics.Unregister(this);

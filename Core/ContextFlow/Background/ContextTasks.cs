@@ -26,13 +26,14 @@ public static class ContextTasks
     /// </remarks>
     /// <typeparam name="T">The work's result.</typeparam>
     /// <param name="task">The work.</param>
-    /// <param name="timeout">How long to wait; not negative.</param>
+    /// <param name="timeout">How long to wait: zero or more, up to <see cref="TimeSpan.MaxValue"/>, or
+    /// <see cref="Timeout.InfiniteTimeSpan"/> for no timeout (the task itself is returned).</param>
     /// <param name="clock">The server's clock, which measures the timeout.</param>
     /// <param name="cancel">The source whose token the work observes; cancelled on timeout. Optional.</param>
     /// <returns>The work's outcome, or a <see cref="TimeoutException"/>.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="task"/> or <paramref name="clock"/> is <see langword="null"/>.</exception>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="timeout"/> is negative.</exception>
-    /// <exception cref="InvalidOperationException">The clock has been shut down.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="timeout"/> is negative and not <see cref="Timeout.InfiniteTimeSpan"/>.</exception>
+    /// <exception cref="InvalidOperationException">The clock has been shut down (and the task is still running, with a finite timeout).</exception>
     /// <example>
     /// <code>
     /// using var cancel = new CancellationTokenSource();
@@ -43,8 +44,8 @@ public static class ContextTasks
     {
         ArgumentNullException.ThrowIfNull(task);
         ArgumentNullException.ThrowIfNull(clock);
-        ArgumentOutOfRangeException.ThrowIfLessThan(timeout, TimeSpan.Zero);
-        if (task.IsCompleted)
+        Delays.Check(timeout, infiniteAllowed: true);
+        if (task.IsCompleted || Delays.IsInfinite(timeout))
         {
             return task;
         }
@@ -61,19 +62,20 @@ public static class ContextTasks
     /// without a result.
     /// </summary>
     /// <param name="task">The work.</param>
-    /// <param name="timeout">How long to wait; not negative.</param>
+    /// <param name="timeout">How long to wait: zero or more, up to <see cref="TimeSpan.MaxValue"/>, or
+    /// <see cref="Timeout.InfiniteTimeSpan"/> for no timeout (the task itself is returned).</param>
     /// <param name="clock">The server's clock, which measures the timeout.</param>
     /// <param name="cancel">The source whose token the work observes; cancelled on timeout. Optional.</param>
     /// <returns>The work's outcome, or a <see cref="TimeoutException"/>.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="task"/> or <paramref name="clock"/> is <see langword="null"/>.</exception>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="timeout"/> is negative.</exception>
-    /// <exception cref="InvalidOperationException">The clock has been shut down.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="timeout"/> is negative and not <see cref="Timeout.InfiniteTimeSpan"/>.</exception>
+    /// <exception cref="InvalidOperationException">The clock has been shut down (and the task is still running, with a finite timeout).</exception>
     public static Task TimeoutAsync(this Task task, TimeSpan timeout, Clock clock, CancellationTokenSource? cancel = null)
     {
         ArgumentNullException.ThrowIfNull(task);
         ArgumentNullException.ThrowIfNull(clock);
-        ArgumentOutOfRangeException.ThrowIfLessThan(timeout, TimeSpan.Zero);
-        if (task.IsCompleted)
+        Delays.Check(timeout, infiniteAllowed: true);
+        if (task.IsCompleted || Delays.IsInfinite(timeout))
         {
             return task;
         }

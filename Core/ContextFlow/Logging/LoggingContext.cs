@@ -109,6 +109,11 @@ public sealed partial class LoggingContext
     /// Creates (without entering) a child context named <c>"{Name}-{suffix}"</c> of the same server.
     /// From the sentinel it logs a warning and returns a context with no parent, since the usage has nowhere to go.
     /// </summary>
+    /// <remarks>
+    /// Names grow with depth, as in the reference (a log line names the whole chain), and recording usage adds it to
+    /// every ancestor at once, so both cost O(depth): nest per unit of work (a request, its database calls), not per
+    /// iteration of a loop.
+    /// </remarks>
     /// <param name="suffix">What distinguishes the child, e.g. <c>"db"</c>.</param>
     /// <exception cref="ArgumentException"><paramref name="suffix"/> is null or empty.</exception>
     public LoggingContext CreateNested(string suffix)
@@ -130,12 +135,13 @@ public sealed partial class LoggingContext
     /// <returns>The scope; dispose it with <c>using</c> (CTX1001).</returns>
     public LoggingContextScope Enter()
     {
-        if (_finished)
+        var finished = _finished;
+        if (finished)
         {
             Errors.Report($"Re-starting finished log context {Name}");
         }
 
-        return LoggingContextScope.Switch(this, finishOnExit: true);
+        return LoggingContextScope.Switch(this, finishOnExit: true, enteredWasFinished: finished);
     }
 
     /// <summary>

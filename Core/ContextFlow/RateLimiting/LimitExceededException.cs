@@ -73,7 +73,7 @@ public sealed class LimitExceededException : Exception
     /// Whole seconds for a <c>Retry-After</c> header: <see cref="RetryAfterMs"/> rounded up; −1 when the action
     /// will never be allowed, in which case no header should be sent.
     /// </summary>
-    public long RetryAfterSeconds => RetryAfterMs < 0 ? -1 : (RetryAfterMs + 999) / 1000;
+    public long RetryAfterSeconds => RetryAfterMs < 0 ? -1 : (RetryAfterMs / 1000) + (RetryAfterMs % 1000 == 0 ? 0 : 1);
 
     /// <summary>How long a request handler should wait before answering; <see cref="TimeSpan.Zero"/> for no wait.</summary>
     public TimeSpan Pause { get; }

@@ -8,6 +8,9 @@ public sealed partial class Ratelimiter<TKey>
     // The reference's wheel granularity; a key is pruned at most one bucket after its bucket empties.
     internal const long PruneBucketMs = 5000;
 
+    // The internal TimeAllowed of an exempt key or a rate of 0; handed to users as -1.
+    internal const double Never = double.NegativeInfinity;
+
     // How far ahead a key is put on the wheel. A key due later (a very slow rate) is looked at again then and
     // re-scheduled, so the wheel never spans more than this, whatever the rate.
     private const long MaxScheduleAheadMs = 10 * 60 * 1000;
@@ -30,7 +33,7 @@ public sealed partial class Ratelimiter<TKey>
         {
             if (overridden.IsExempt)
             {
-                return (true, -1.0);
+                return (true, Never);
             }
 
             rate = overridden.RateHz;
@@ -41,7 +44,7 @@ public sealed partial class Ratelimiter<TKey>
         if (rate == 0)
         {
             // A bucket that never drains would need memory forever: at rate 0 each call stands alone.
-            return (!(0 > burst - nActions), -1.0);
+            return (!(0 > burst - nActions), Never);
         }
 
         var shard = ShardFor(hash);
@@ -198,7 +201,9 @@ public sealed partial class Ratelimiter<TKey>
     {
         // The reference waits 100 ms past the moment the bucket empties.
         var thenMs = (long)Math.Min((pruneAtS + 0.1) * 1000, nowMs + MaxScheduleAheadMs);
-        var bucket = shard.Wheel.Schedule(nowMs, slot.Key, thenMs);
+        // Clamped to the wheel's span, so that no valid call can throw here (a key scheduled early is looked at and
+        // scheduled again).
+        var bucket = shard.Wheel.Schedule(nowMs, slot.Key, thenMs, clampToSpan: true);
         slot.ScheduledBucket = (int)Math.Clamp(bucket - _epochBucket, 1, int.MaxValue);
     }
 

@@ -119,10 +119,10 @@ public sealed partial class Ratelimiter<TKey>
         return 0;
     }
 
-    private static Func<long>? TimeSource(Clock clock)
+    private static TimeProvider? TimeSource(Clock clock)
     {
         ArgumentNullException.ThrowIfNull(clock);
-        return ReferenceEquals(clock.TimeProvider, TimeProvider.System) ? null : () => clock.TimeMsec;
+        return ReferenceEquals(clock.TimeProvider, TimeProvider.System) ? null : clock.TimeProvider;
     }
 
     // A looping call that throws stops for good; a failed prune is logged and the next one tries again.
@@ -130,7 +130,7 @@ public sealed partial class Ratelimiter<TKey>
     {
         try
         {
-            PruneAt(NowMs());
+            PruneNow();
         }
         catch (Exception ex)
         {

@@ -12,12 +12,21 @@ namespace ContextFlow.RateLimiting;
 /// </summary>
 /// <remarks>
 /// <para>
-/// <b>Times.</b> <c>TimeAllowed</c> is in seconds on the clock's timescale (<c>Clock.TimeMsec / 1000.0</c>, seconds
-/// since the Unix epoch), as in the reference: the earliest time another single action would be allowed, never
-/// earlier than now, or −1 when the key is exempt or the rate is 0. The limiter reads the clock's
-/// <see cref="Clock.TimeMsec"/>, except on <see cref="TimeProvider.System"/>, where it reads the same wall clock at the
-/// OS tick's resolution (<c>CLOCK_REALTIME_COARSE</c> on Linux, 1–4 ms; elsewhere the tick count, up to 16 ms): a
-/// precise wall-clock read would cost a large share of a check.
+/// <b>Times.</b> Buckets fill, drain and are pruned on a <b>monotonic</b> clock: the clock's
+/// <see cref="TimeProvider.GetTimestamp"/>, or on <see cref="TimeProvider.System"/> the OS's coarse monotonic clock
+/// (<c>CLOCK_MONOTONIC_COARSE</c> on Linux, 1–4 ms; elsewhere the tick count, up to 16 ms), because a precise read
+/// would cost a large share of a check. A wall-clock step (NTP, a manual change) therefore never denies an action
+/// that should be allowed, never forgives one, and never keeps a key longer. Only <c>TimeAllowed</c> is wall-clock:
+/// seconds since the Unix epoch on the clock's timescale (<c>Clock.TimeMsec / 1000.0</c>), as in the reference, the
+/// earliest time another single action would be allowed, never earlier than now, or −1 when the key is exempt or the
+/// rate is 0. It is the monotonic result plus the current difference between the two clocks (on the system clock,
+/// re-read at most once a second), so after a step it moves with the wall clock.
+/// </para>
+/// <para>
+/// <b>Tiny rates.</b> A positive rate below <c>1e-9</c> Hz (one action in about 31.7 years) is rejected with
+/// <see cref="ArgumentOutOfRangeException"/>: the times it implies are meaningless and overflow. Retry times handed
+/// out saturate: <see cref="LimitExceededException.RetryAfterMs"/> never exceeds <see cref="long.MaxValue"/> and
+/// <see cref="LimitExceededException.RetryAfterSeconds"/> is its exact rounding up.
 /// </para>
 /// <para>
 /// <b>Rate 0.</b> A bucket that never drains would have to be remembered forever, so at rate 0 nothing is stored:
@@ -57,7 +66,11 @@ namespace ContextFlow.RateLimiting;
 public sealed partial class Ratelimiter<TKey> : IDisposable
     where TKey : notnull
 {
-    private readonly Func<long>? _nowMs;
+    // Null on the system clock, read through CoarseSystemTime; otherwise monotonic time is this provider's timestamp,
+    // on the Unix timescale of the limiter's creation.
+    private readonly TimeProvider? _time;
+    private readonly long _originTimestamp;
+    private readonly long _originMs;
     private readonly ILoopingCall? _pruning;
     private volatile bool _disposed;
     private readonly double _rateHz;
@@ -78,9 +91,10 @@ public sealed partial class Ratelimiter<TKey> : IDisposable
     /// another rate and burst for the key, or <see cref="RatelimitOverride.Exempt"/>. Called outside any lock, possibly
     /// from many threads at once.
     /// </param>
-    /// <param name="comparer">How keys compare; the default comparer when <see langword="null"/>.</param>
+    /// <param name="comparer">How keys compare; the default comparer when <see langword="null"/>. Its hash codes must be
+    /// spread: keys sharing one hash code make operations on them linear in their number (inserting n of them, O(n²)).</param>
     /// <exception cref="ArgumentNullException"><paramref name="clock"/> or <paramref name="name"/> is <see langword="null"/>.</exception>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="rateHz"/> or <paramref name="burstCount"/> is negative, NaN or infinite.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="rateHz"/> or <paramref name="burstCount"/> is negative, NaN or infinite, or <paramref name="rateHz"/> is positive but below 1e-9.</exception>
     /// <exception cref="InvalidOperationException"><paramref name="clock"/> has been shut down.</exception>
     public Ratelimiter(
         Clock clock,
@@ -94,10 +108,10 @@ public sealed partial class Ratelimiter<TKey> : IDisposable
         _pruning = clock.LoopingCall(PruneInterval, Prune);
     }
 
-    // Without a clock: no pruning loop; tests and benchmarks drive time and PruneAt themselves. A null time source
-    // means the system wall clock (see CoarseSystemTime).
+    // Without a clock: no pruning loop; tests and benchmarks drive time and prune themselves. A null time provider
+    // means the system clocks (see CoarseSystemTime).
     internal Ratelimiter(
-        Func<long>? nowMs,
+        TimeProvider? time,
         string name,
         double rateHz,
         double burstCount,
@@ -105,7 +119,13 @@ public sealed partial class Ratelimiter<TKey> : IDisposable
         IEqualityComparer<TKey>? comparer)
     {
         ArgumentNullException.ThrowIfNull(name);
-        _nowMs = nowMs;
+        _time = time;
+        if (time is not null)
+        {
+            _originTimestamp = time.GetTimestamp();
+            _originMs = time.GetUtcNow().ToUnixTimeMilliseconds();
+        }
+
         Name = name;
         _rateHz = RatelimitArguments.CheckRate(rateHz);
         _burstCount = RatelimitArguments.CheckBurst(burstCount);
@@ -164,7 +184,7 @@ public sealed partial class Ratelimiter<TKey> : IDisposable
     /// Whether the actions are allowed, and <c>TimeAllowed</c>: seconds on the clock's timescale when one more action
     /// would be allowed (never before now), or −1 when the key is exempt or the rate is 0.
     /// </returns>
-    /// <exception cref="ArgumentOutOfRangeException">A rate or burst is negative, NaN or infinite, or <paramref name="nActions"/> is negative.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A rate or burst is negative, NaN or infinite, a rate is positive but below 1e-9, or <paramref name="nActions"/> is negative.</exception>
     /// <exception cref="ObjectDisposedException">The limiter has been disposed.</exception>
     /// <example>
     /// <code>
@@ -177,8 +197,9 @@ public sealed partial class Ratelimiter<TKey> : IDisposable
         ObjectDisposedException.ThrowIf(_disposed, this);
         ArgumentNullException.ThrowIfNull(key);
         var hash = Hash(key, _comparer);
-
-        return CanDoActionAt(NowMs(), key, hash, rateHz, burstCount, update, nActions);
+        var nowMs = NowMs();
+        var (allowed, timeAllowed) = CanDoActionAt(nowMs, key, hash, rateHz, burstCount, update, nActions);
+        return (allowed, ToWallClock(timeAllowed, nowMs));
     }
 
     /// <summary>
@@ -206,7 +227,7 @@ public sealed partial class Ratelimiter<TKey> : IDisposable
     /// <param name="pause">Carried to <see cref="LimitExceededException.Pause"/>; <see langword="null"/> for the reference's 0.5 s.</param>
     /// <exception cref="LimitExceededException">The actions are denied; it says when to retry.</exception>
     /// <exception cref="ObjectDisposedException">The limiter has been disposed.</exception>
-    /// <exception cref="ArgumentOutOfRangeException">A rate or burst is negative, NaN or infinite, or <paramref name="nActions"/> is negative.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A rate or burst is negative, NaN or infinite, a rate is positive but below 1e-9, or <paramref name="nActions"/> is negative.</exception>
     public void Ratelimit(
         TKey key, double? rateHz = null, double? burstCount = null, bool update = true, int nActions = 1, TimeSpan? pause = null)
     {
@@ -215,8 +236,7 @@ public sealed partial class Ratelimiter<TKey> : IDisposable
         var (allowed, timeAllowed) = CanDoActionAt(nowMs, key, rateHz, burstCount, update, nActions);
         if (!allowed)
         {
-            var retryAfterMs = timeAllowed < 0 ? -1 : (long)(1000 * (timeAllowed - (nowMs / 1000.0)));
-            throw new LimitExceededException(Name, retryAfterMs, pause ?? TimeSpan.FromMilliseconds(500));
+            throw new LimitExceededException(Name, RetryAfterMs(timeAllowed, nowMs), pause ?? TimeSpan.FromMilliseconds(500));
         }
     }
 
@@ -227,8 +247,39 @@ public sealed partial class Ratelimiter<TKey> : IDisposable
         _pruning?.Stop();
     }
 
-    // The system clock is called directly rather than through the delegate, so the call inlines into the check.
-    private long NowMs() => _nowMs is null ? CoarseSystemTime.NowMs() : _nowMs();
+    /// <summary>Prunes at the limiter's own current time; for tests and benchmarks that drive pruning themselves.</summary>
+    internal int PruneNow() => PruneAt(NowMs());
+
+    // Monotonic milliseconds. The system clock is called directly rather than through the provider, so the call
+    // inlines into the check.
+    private long NowMs() =>
+        _time is null ? CoarseSystemTime.MonotonicMs() : _originMs + (_time.GetElapsedTime(_originTimestamp).Ticks / TimeSpan.TicksPerMillisecond);
+
+    // A monotonic TimeAllowed (seconds) as the wall-clock seconds handed to users; Never as -1.
+    private double ToWallClock(double timeAllowed, long nowMs)
+    {
+        if (timeAllowed == Never)
+        {
+            return -1.0;
+        }
+
+        var offsetMs = _time is null
+            ? CoarseSystemTime.WallOffsetMs(nowMs)
+            : _time.GetUtcNow().ToUnixTimeMilliseconds() - nowMs;
+        return offsetMs == 0 ? timeAllowed : timeAllowed + (offsetMs / 1000.0);
+    }
+
+    // Milliseconds from now until a monotonic TimeAllowed, saturating; -1 for Never.
+    private static long RetryAfterMs(double timeAllowed, long nowMs)
+    {
+        if (timeAllowed == Never)
+        {
+            return -1;
+        }
+
+        var ms = 1000 * (timeAllowed - (nowMs / 1000.0));
+        return ms >= long.MaxValue ? long.MaxValue : Math.Max(0, (long)ms);
+    }
 
     internal bool ContainsKey(TKey key)
     {

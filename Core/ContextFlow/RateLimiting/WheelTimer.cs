@@ -73,7 +73,8 @@ public sealed class WheelTimer<T>
     /// <param name="nowMs">The current time in milliseconds.</param>
     /// <param name="item">The item to return later.</param>
     /// <param name="thenMs">When the item is due, in milliseconds; may be in the past.</param>
-    /// <exception cref="ArgumentOutOfRangeException">The wheel would have to span more than 2^24 buckets.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">The wheel would have to span more than 2^24 buckets (a due time
+    /// decades away, such as <see cref="long.MaxValue"/>: it is never wrapped round to an earlier one).</exception>
     public void Insert(long nowMs, T item, long thenMs) => Schedule(nowMs, item, thenMs);
 
     /// <summary>Removes and returns every item whose bucket has ended by <paramref name="nowMs"/>, oldest bucket first.</summary>
@@ -94,10 +95,20 @@ public sealed class WheelTimer<T>
     }
 
     // Returns the end key of the bucket the item went into, so that owners can recognise their live entry later.
-    internal long Schedule(long nowMs, T item, long thenMs)
+    // With clampToSpan, a due time beyond the wheel's reach goes into its last bucket instead of throwing: returned
+    // early, which suits an owner that looks at an item again when it comes out (the rate limiter).
+    internal long Schedule(long nowMs, T item, long thenMs, bool clampToSpan = false)
     {
-        var thenKey = FloorDiv(thenMs) + 1;
+        // Saturating: with 1 ms buckets, long.MaxValue must not wrap round to a key in the past.
+        var thenFloor = FloorDiv(thenMs);
+        var thenKey = thenFloor == long.MaxValue ? long.MaxValue : thenFloor + 1;
         var nowKey = FloorDiv(nowMs);
+        if (clampToSpan)
+        {
+            var firstKey = _length > 0 ? _firstKey : nowKey + 1;
+            thenKey = Math.Min(thenKey, firstKey + MaxBuckets - 1);
+        }
+
         if (_length > 0)
         {
             if (_firstKey < nowKey - 10)
@@ -149,12 +160,14 @@ public sealed class WheelTimer<T>
 
     private void ExtendTo(long lastKey)
     {
-        var needed = lastKey - _firstKey + 1;
-        if (needed > MaxBuckets)
+        // Compared without subtracting, which could overflow for a due time near long.MaxValue.
+        if (lastKey > _firstKey + MaxBuckets - 1)
         {
             throw new ArgumentOutOfRangeException(
-                nameof(lastKey), $"A due time {needed} buckets of {BucketSizeMs} ms ahead is beyond what a wheel timer holds.");
+                nameof(lastKey), $"A due time more than {MaxBuckets} buckets of {BucketSizeMs} ms ahead is beyond what a wheel timer holds.");
         }
+
+        var needed = lastKey - _firstKey + 1;
 
         if (needed > _ring.Length)
         {

@@ -28,19 +28,43 @@ public sealed partial class Clock
 
     /// <summary>
     /// Waits for <paramref name="delay"/> and resumes in the caller's context. A zero delay still yields: the caller
-    /// continues on a later turn of the thread pool, never synchronously. The wait is not cancelled by
-    /// <see cref="Shutdown"/>; pass a token for that.
+    /// continues on a later turn of the thread pool, never synchronously. <see cref="Shutdown"/> ends a pending sleep
+    /// as cancelled, and after it a sleep is cancelled at once, so code that sleeps in a loop stops with the clock.
     /// </summary>
-    /// <param name="delay">How long to wait; not negative.</param>
+    /// <param name="delay">How long to wait: zero or more, up to <see cref="TimeSpan.MaxValue"/>, or
+    /// <see cref="Timeout.InfiniteTimeSpan"/> to wait until cancelled.</param>
     /// <param name="cancellationToken">Cancels the wait; the task then ends cancelled.</param>
-    /// <returns>A task that completes after the delay.</returns>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="delay"/> is negative.</exception>
-    public Task SleepAsync(TimeSpan delay, CancellationToken cancellationToken = default)
+    /// <returns>A task that completes after the delay, or ends cancelled (token or shutdown).</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="delay"/> is negative and not <see cref="Timeout.InfiniteTimeSpan"/>.</exception>
+    public Task SleepAsync(TimeSpan delay, CancellationToken cancellationToken = default) =>
+        Sleep(delay, cancellationToken, tracked: true);
+
+    /// <summary>
+    /// Like <see cref="SleepAsync"/>, but neither ended by <see cref="Shutdown"/> nor refused after it: for the waits
+    /// that shutdown itself measures (a grace period).
+    /// </summary>
+    internal Task DelayUntrackedAsync(TimeSpan delay, CancellationToken cancellationToken) =>
+        Sleep(delay, cancellationToken, tracked: false);
+
+    internal void RunWhenRunningCallback(Action callback)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(delay, TimeSpan.Zero);
+        if (TryAdmit())
+        {
+            RunAdmitted(s_runWhenRunning, (this, callback));
+        }
+    }
+
+    private Task Sleep(TimeSpan delay, CancellationToken cancellationToken, bool tracked)
+    {
+        Delays.Check(delay, infiniteAllowed: true);
         if (cancellationToken.IsCancellationRequested)
         {
             return Task.FromCanceled(cancellationToken);
+        }
+
+        if (tracked && IsShutdown)
+        {
+            return Task.FromCanceled(new CancellationToken(canceled: true));
         }
 
         if (delay == TimeSpan.Zero)
@@ -49,11 +73,15 @@ public sealed partial class Clock
         }
 
         var sleep = new SleepPromise(cancellationToken);
-        sleep.Start(CreateTimer(SleepPromise.TimerCallback, sleep, Timeout.InfiniteTimeSpan), delay);
+        var call = Schedule(delay, sleep, tracked, throwIfShutdown: false);
+        if (call is null)
+        {
+            return Task.FromCanceled(new CancellationToken(canceled: true));
+        }
+
+        sleep.Watch(call);
         return sleep.Task;
     }
-
-    internal void RunWhenRunningCallback(Action callback) => FreshContext.Run(s_runWhenRunning, (this, callback));
 
     private static async Task YieldAsync(CancellationToken cancellationToken)
     {
@@ -64,21 +92,27 @@ public sealed partial class Clock
     private DelayedCall CallLaterCore(TimeSpan delay, object callback, bool cancelOnShutdown)
     {
         ArgumentNullException.ThrowIfNull(callback);
-        ArgumentOutOfRangeException.ThrowIfLessThan(delay, TimeSpan.Zero);
-        if (delay < s_minimumDelay)
+        Delays.Check(delay, infiniteAllowed: false);
+        return Schedule(delay, callback, cancelOnShutdown, throwIfShutdown: true)!;
+    }
+
+    /// <summary>Tracks (if asked) and arms a delayed call; <see langword="null"/> after shutdown unless it throws.</summary>
+    private DelayedCall? Schedule(TimeSpan delay, object callback, bool tracked, bool throwIfShutdown)
+    {
+        if (delay < s_minimumDelay && !Delays.IsInfinite(delay))
         {
             delay = s_minimumDelay;
         }
 
-        var call = new DelayedCall(this, callback, cancelOnShutdown);
+        var call = new DelayedCall(this, callback, tracked);
         lock (_gate)
         {
-            if (_isShutdown)
+            if (_isShutdown && (tracked || throwIfShutdown))
             {
-                throw new InvalidOperationException("Cannot start delayed call. Clock has been shutdown");
+                return throwIfShutdown ? throw new InvalidOperationException("Cannot start delayed call. Clock has been shutdown") : null;
             }
 
-            if (cancelOnShutdown)
+            if (tracked)
             {
                 Link(call);
             }
@@ -86,7 +120,7 @@ public sealed partial class Clock
 
         try
         {
-            call.Attach(CreateTimer(DelayedCall.TimerCallback, call, delay));
+            call.Start(delay);
         }
         catch
         {
@@ -110,24 +144,20 @@ public sealed partial class Clock
             }
 
             _loopingCalls.Add(loop);
+            if (runNow)
+            {
+                // Registration and admission of the first run are one step with respect to Shutdown.
+                Interlocked.Increment(ref _inFlight);
+            }
         }
 
-        try
-        {
-            loop.Start(CreateTimer(LoopingCallRunner.TimerCallback, loop, Timeout.InfiniteTimeSpan), runNow);
-        }
-        catch
-        {
-            loop.Stop();
-            throw;
-        }
-
+        loop.Start(runNow);
         return loop;
     }
 
-    /// <summary>Creates a one-shot timer (disarmed for an infinite due time) that captures none of the caller's AsyncLocals.</summary>
+    /// <summary>Creates an armed one-shot timer that captures none of the caller's AsyncLocals.</summary>
     [ContextBoundary("The one place the Clock creates raw timers: flow is suppressed so callbacks never see the scheduler's context")]
-    private ITimer CreateTimer(TimerCallback callback, object state, TimeSpan dueTime)
+    internal ITimer CreateTimer(TimerCallback callback, object state, TimeSpan dueTime)
     {
         if (ExecutionContext.IsFlowSuppressed())
         {

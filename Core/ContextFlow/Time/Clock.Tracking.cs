@@ -1,3 +1,5 @@
+using System.Threading;
+
 namespace ContextFlow.Time;
 
 public sealed partial class Clock
@@ -6,29 +8,57 @@ public sealed partial class Clock
     {
         lock (_gate)
         {
-            if (!call.IsLinked)
-            {
-                return;
-            }
-
-            if (call.Previous is null)
-            {
-                _delayedCalls = call.Next;
-            }
-            else
-            {
-                call.Previous.Next = call.Next;
-            }
-
-            if (call.Next is not null)
-            {
-                call.Next.Previous = call.Previous;
-            }
-
-            call.Previous = call.Next = null;
-            call.IsLinked = false;
-            _delayedCallCount--;
+            UnlinkLocked(call);
         }
+    }
+
+    /// <summary>
+    /// For a tracked call that has just fired: stops tracking it and, with <paramref name="admit"/>, admits its callback.
+    /// <see langword="false"/> once the clock is shutting down, in which case the callback must not start.
+    /// </summary>
+    internal bool UntrackAndAdmit(DelayedCall call, bool admit)
+    {
+        lock (_gate)
+        {
+            if (_isShutdown)
+            {
+                return false;
+            }
+
+            UnlinkLocked(call);
+            if (admit)
+            {
+                Interlocked.Increment(ref _inFlight);
+            }
+
+            return true;
+        }
+    }
+
+    private void UnlinkLocked(DelayedCall call)
+    {
+        if (!call.IsLinked)
+        {
+            return;
+        }
+
+        if (call.Previous is null)
+        {
+            _delayedCalls = call.Next;
+        }
+        else
+        {
+            call.Previous.Next = call.Next;
+        }
+
+        if (call.Next is not null)
+        {
+            call.Next.Previous = call.Previous;
+        }
+
+        call.Previous = call.Next = null;
+        call.IsLinked = false;
+        _delayedCallCount--;
     }
 
     /// <summary>

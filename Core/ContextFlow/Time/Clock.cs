@@ -16,13 +16,24 @@ namespace ContextFlow.Time;
 /// <c>"call_when_running"</c> and carrying <see cref="ServerName"/>. None of the scheduler's AsyncLocals reach it (not
 /// its <see cref="LoggingContext"/>, not <c>Activity.Current</c>, not logger scopes): timers are created with
 /// execution-context flow suppressed, and each callback starts from an empty execution context even when the
-/// provider calls it inline (as FakeTimeProvider does on the thread calling <c>Advance</c>).
+/// provider calls it inline (as FakeTimeProvider does on the thread calling <c>Advance</c>). Likewise a callback starts
+/// without a <see cref="SynchronizationContext"/>, and one it sets does not outlive it on the thread that ran it.
 /// </para>
 /// <para>
 /// A timer callback that does not find the sentinel current when it starts reports it through
 /// <see cref="LoggingContext.Errors"/>: some earlier work leaked its context onto the timer thread (with an inline
 /// provider, the thread driving time must itself be in the sentinel). Exceptions thrown by callbacks are logged, never
 /// thrown on a timer thread.
+/// </para>
+/// <para>
+/// <b>Delays.</b> Any non-negative delay is accepted, up to <see cref="TimeSpan.MaxValue"/>: delays beyond what one
+/// provider timer allows (4,294,967,294 ms, about 49.7 days) are waited for in steps measured on the provider's
+/// monotonic timestamp. <see cref="SleepAsync"/> also takes <see cref="Timeout.InfiniteTimeSpan"/> (wait until
+/// cancelled); <see cref="CallLater(TimeSpan, Action, bool)"/> and the looping calls do not.
+/// </para>
+/// <para>
+/// <b>Shutdown.</b> Once <see cref="Shutdown"/> returns, no callback of the clock starts or is still running on another
+/// thread; see <see cref="Shutdown"/> for exactly what that covers.
 /// </para>
 /// <para>All members are thread-safe.</para>
 /// </remarks>
@@ -115,13 +126,13 @@ public sealed partial class Clock
     /// Runs <paramref name="callback"/> once after <paramref name="delay"/>, in a fresh <c>"call_later"</c> context.
     /// A zero delay runs it on a later turn of the timer, never inline.
     /// </summary>
-    /// <param name="delay">How long to wait; not negative.</param>
+    /// <param name="delay">How long to wait: zero or more, up to <see cref="TimeSpan.MaxValue"/>.</param>
     /// <param name="callback">What to run; an exception it throws is logged.</param>
     /// <param name="cancelOnShutdown">Whether <see cref="Shutdown"/> cancels the call (the default). Untracked calls suit
     /// short, hot timers that must run even during shutdown.</param>
     /// <returns>A handle to cancel the call.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="callback"/> is <see langword="null"/>.</exception>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="delay"/> is negative.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="delay"/> is negative (including <see cref="Timeout.InfiniteTimeSpan"/>).</exception>
     /// <exception cref="InvalidOperationException">The clock has been shut down.</exception>
     public IDelayedCall CallLater(TimeSpan delay, Action callback, bool cancelOnShutdown = true) =>
         CallLaterCore(delay, callback, cancelOnShutdown);
@@ -140,7 +151,7 @@ public sealed partial class Clock
     /// never overlap, and ticks missed meanwhile are skipped (the next run is on the grid <c>start + k * interval</c>).
     /// The first run that throws or whose task fails stops the loop and is logged as <c>"Looping call died"</c>.
     /// </summary>
-    /// <param name="interval">The time between runs; positive.</param>
+    /// <param name="interval">The time between runs: positive, up to <see cref="TimeSpan.MaxValue"/>.</param>
     /// <param name="callback">What to run; the next run waits for its task.</param>
     /// <returns>A handle to stop the loop.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="callback"/> is <see langword="null"/>.</exception>
@@ -172,60 +183,90 @@ public sealed partial class Clock
     public void CallWhenRunning(Action callback)
     {
         ArgumentNullException.ThrowIfNull(callback);
-        ThrowIfShutdown("Cannot start call when running. Clock has been shutdown");
-        if (!_running.TryAdd(this, callback))
-        {
-            RunWhenRunningCallback(callback);
-        }
-    }
-
-    /// <summary>
-    /// Cancels every tracked delayed call and stops every looping call; waiting <see cref="CallWhenRunning"/> callbacks
-    /// are dropped. Afterwards scheduling throws <see cref="InvalidOperationException"/>. Calling it again does nothing.
-    /// Runs already in progress are not interrupted.
-    /// </summary>
-    public void Shutdown()
-    {
-        DelayedCall? delayedCalls;
-        LoopingCallRunner[] loopingCalls;
         lock (_gate)
         {
+            // One step with respect to Shutdown: a callback is either queued before Shutdown drops the queue, or
+            // admitted to run now, or refused.
             if (_isShutdown)
+            {
+                throw new InvalidOperationException("Cannot start call when running. Clock has been shutdown");
+            }
+
+            if (_running.TryAdd(this, callback))
             {
                 return;
             }
 
-            _isShutdown = true;
-            delayedCalls = DetachDelayedCalls();
-            loopingCalls = [.. _loopingCalls];
-            _loopingCalls.Clear();
+            Interlocked.Increment(ref _inFlight);
         }
 
-        // Outside the lock: disposing a timer is the provider's code. The detached chain is ours alone now.
-        while (delayedCalls is not null)
-        {
-            var next = delayedCalls.Next;
-            delayedCalls.Previous = delayedCalls.Next = null;
-            delayedCalls.CancelCore();
-            delayedCalls = next;
-        }
-
-        foreach (var loop in loopingCalls)
-        {
-            loop.StopCore();
-        }
-
-        _running.RemoveAll(this);
+        RunAdmitted(s_runWhenRunning, (this, callback));
     }
 
-    private void ThrowIfShutdown(string message)
+    /// <summary>
+    /// Cancels every tracked delayed call, stops every looping call, ends pending sleeps as cancelled and drops waiting
+    /// <see cref="CallWhenRunning"/> callbacks. Afterwards scheduling throws <see cref="InvalidOperationException"/>
+    /// (<see cref="SleepAsync"/> returns a cancelled task). Calling it again, from any thread, waits as the first call
+    /// does and changes nothing more.
+    /// </summary>
+    /// <remarks>
+    /// <para>
+    /// <b>The guarantee.</b> Once <see cref="Shutdown"/> returns, no callback of this clock starts, and none is still
+    /// running its synchronous part on another thread. That covers delayed calls (both overloads), looping calls
+    /// (including a <see cref="LoopingCallNow(TimeSpan, Func{Task})"/> whose first run was about to start),
+    /// <see cref="CallWhenRunning"/> callbacks, the timeouts of <c>TimeoutAsync</c>, and timer callbacks that the
+    /// provider has already dispatched to a thread but that have not started yet: those are dropped. Calls made with
+    /// <c>cancelOnShutdown: false</c> are outside it: they run even after shutdown.
+    /// </para>
+    /// <para>
+    /// <b>Runs in progress are not interrupted.</b> A callback that has started runs on: Shutdown waits for the
+    /// synchronous part of callbacks running on other threads to return (as disposing a
+    /// <see cref="CancellationTokenRegistration"/> waits for its callback), and does not wait for the task an async
+    /// callback returned, which goes on after Shutdown has returned. So do not call Shutdown while holding a lock that a
+    /// callback may wait for.
+    /// </para>
+    /// <para>
+    /// <b>From inside a callback.</b> Called from one of this clock's own callbacks, Shutdown does not wait for other
+    /// callbacks in progress (it cannot wait for itself, and two callbacks shutting the clock down at once must not wait
+    /// for each other); it still returns only once nothing new can start.
+    /// </para>
+    /// </remarks>
+    public void Shutdown()
     {
+        DelayedCall? delayedCalls = null;
+        LoopingCallRunner[]? loopingCalls = null;
         lock (_gate)
         {
-            if (_isShutdown)
+            if (!_isShutdown)
             {
-                throw new InvalidOperationException(message);
+                _isShutdown = true;
+                delayedCalls = DetachDelayedCalls();
+                loopingCalls = [.. _loopingCalls];
+                _loopingCalls.Clear();
             }
         }
+
+        if (loopingCalls is not null)
+        {
+            // Outside the lock: disposing a timer is the provider's code. Loops first, so that a run whose sleep ends
+            // cancelled below finds its loop already stopped. The detached chain is ours alone now.
+            foreach (var loop in loopingCalls)
+            {
+                loop.StopCore();
+            }
+
+            while (delayedCalls is not null)
+            {
+                var next = delayedCalls.Next;
+                delayedCalls.Previous = delayedCalls.Next = null;
+                delayedCalls.CancelCore();
+                delayedCalls = next;
+            }
+
+            _running.RemoveAll(this);
+            MarkCancelled();
+        }
+
+        WaitForCallbacks(inside: IsInsideCallback());
     }
 }

@@ -5,9 +5,15 @@ using System.Threading.Tasks;
 namespace ContextFlow.Time;
 
 /// <summary>
-/// One <see cref="Clock.CallLater(TimeSpan, Action, bool)"/>: a one-shot timer whose firing and cancellation race
-/// on one state word, so exactly one of them wins.
+/// One <see cref="Clock.CallLater(TimeSpan, Action, bool)"/> or one sleep: a one-shot wait whose firing and
+/// cancellation race on one state word, so exactly one of them wins.
 /// </summary>
+/// <remarks>
+/// Timers are armed when they are created and never changed: a provider's <c>ITimer.Change</c> need not be safe against
+/// a concurrent <c>Dispose</c> (FakeTimeProvider's is not), so whoever takes a timer out of <see cref="_timer"/>
+/// disposes it, and nothing else ever touches it. A delay longer than one timer allows is waited for in steps
+/// (<see cref="Delays"/>); each step's timer, once fired, is replaced by the next one.
+/// </remarks>
 internal sealed class DelayedCall : IDelayedCall
 {
     private const int Pending = 0;
@@ -15,10 +21,13 @@ internal sealed class DelayedCall : IDelayedCall
     private const int Cancelled = 2;
 
     private static readonly TimerCallback s_onTimer = static s => ((DelayedCall)s!).OnTimer();
+    private static readonly TimerCallback s_onStep = static s => ((Deadline)s!).OnStep();
     private static readonly ContextCallback s_runFresh = static s => ((DelayedCall)s!).RunFresh();
 
     private readonly Clock _clock;
     private readonly bool _tracked;
+
+    // An Action, a Func<Task>, or the SleepPromise a sleep completes.
     private object? _callback;
     private ITimer? _timer;
     private int _state;
@@ -39,18 +48,25 @@ internal sealed class DelayedCall : IDelayedCall
 
     public bool IsActive => Volatile.Read(ref _state) == Pending;
 
-    internal static TimerCallback TimerCallback => s_onTimer;
-
     /// <summary>
-    /// Takes the armed timer. It may already have fired (that needs no timer), or the call may already have been
-    /// cancelled before the timer could be seen, in which case it is disposed here.
+    /// Arms the first timer (none for <see cref="Timeout.InfiniteTimeSpan"/>: only cancelling ends such a wait); the call
+    /// may be cancelled (or even fired) before or while this runs.
     /// </summary>
-    public void Attach(ITimer timer)
+    public void Start(TimeSpan delay)
     {
-        Volatile.Write(ref _timer, timer);
-        if (Volatile.Read(ref _state) == Cancelled)
+        if (Delays.IsInfinite(delay))
         {
-            timer.Dispose();
+            return;
+        }
+
+        // A delay of several steps gets its deadline as the timers' state, so the common call carries no field for it.
+        if (delay > Delays.MaxStep)
+        {
+            Arm(s_onStep, new Deadline(this, _clock.TimeProvider.GetTimestamp(), delay), Delays.MaxStep, first: true);
+        }
+        else
+        {
+            Arm(s_onTimer, this, delay, first: true);
         }
     }
 
@@ -69,7 +85,7 @@ internal sealed class DelayedCall : IDelayedCall
         return true;
     }
 
-    /// <summary>Cancels without touching the clock's tracking set, which shutdown has already emptied.</summary>
+    /// <summary>Cancels without touching the clock's tracking list, which shutdown has already emptied.</summary>
     internal bool CancelCore()
     {
         if (Interlocked.CompareExchange(ref _state, Cancelled, Pending) != Pending)
@@ -77,9 +93,34 @@ internal sealed class DelayedCall : IDelayedCall
             return false;
         }
 
+        var callback = _callback;
         _callback = null;
-        Volatile.Read(ref _timer)?.Dispose();
+        Interlocked.Exchange(ref _timer, null)?.Dispose();
+        (callback as SleepPromise)?.Cancelled();
         return true;
+    }
+
+    private void Arm(TimerCallback callback, object state, TimeSpan dueTime, bool first)
+    {
+        var timer = _clock.CreateTimer(callback, state, dueTime);
+        if (first)
+        {
+            // A later step can only exist if this timer has already fired: then it needs no disposing.
+            if (Interlocked.CompareExchange(ref _timer, timer, null) is not null)
+            {
+                return;
+            }
+        }
+        else
+        {
+            // What is replaced is the step that just fired (or nothing, if it fired before it was stored).
+            Interlocked.Exchange(ref _timer, timer);
+        }
+
+        if (Volatile.Read(ref _state) == Cancelled)
+        {
+            Interlocked.Exchange(ref _timer, null)?.Dispose();
+        }
     }
 
     private void OnTimer()
@@ -89,13 +130,33 @@ internal sealed class DelayedCall : IDelayedCall
             return;
         }
 
-        if (_tracked)
+        var sleep = _callback as SleepPromise;
+        if (sleep is null)
         {
-            _clock.Untrack(this);
+            FreshContext.ReportIfNotSentinel(Clock.CallLaterName);
         }
 
-        FreshContext.ReportIfNotSentinel(Clock.CallLaterName);
-        FreshContext.Run(s_runFresh, this);
+        // Tracked calls are admitted by the clock: one that fired just as the clock shut down does not start.
+        if (_tracked && !_clock.UntrackAndAdmit(this, admit: sleep is null))
+        {
+            _callback = null;
+            sleep?.Cancelled();
+            return;
+        }
+
+        if (sleep is not null)
+        {
+            _callback = null;
+            sleep.Wake();
+        }
+        else if (_tracked)
+        {
+            _clock.RunAdmitted(s_runFresh, this);
+        }
+        else
+        {
+            FreshContext.Run(s_runFresh, this);
+        }
     }
 
     private void RunFresh()
@@ -120,5 +181,30 @@ internal sealed class DelayedCall : IDelayedCall
         }
 
         FreshContext.CheckStillCurrent(context);
+    }
+
+    /// <summary>
+    /// A delay longer than one timer step: each step's timer, when it fires, arms the next one for what is left on the
+    /// provider's monotonic timestamp, until none is.
+    /// </summary>
+    private sealed class Deadline(DelayedCall call, long startTimestamp, TimeSpan delay)
+    {
+        public void OnStep()
+        {
+            if (Volatile.Read(ref call._state) != Pending)
+            {
+                return;
+            }
+
+            var left = delay - call._clock.TimeProvider.GetElapsedTime(startTimestamp);
+            if (left > TimeSpan.Zero)
+            {
+                call.Arm(s_onStep, this, Delays.Step(left), first: false);
+            }
+            else
+            {
+                call.OnTimer();
+            }
+        }
     }
 }

@@ -29,26 +29,48 @@ internal static class FreshContext
 {
     private static readonly ExecutionContext s_empty = CaptureEmpty();
 
-    /// <summary>Runs <paramref name="body"/> from the empty execution context and restores the caller's afterwards.</summary>
+    /// <summary>
+    /// Runs <paramref name="body"/> from the empty execution context and without a synchronization context, and puts
+    /// the caller's back afterwards, whatever the body left behind.
+    /// </summary>
     [ContextBoundary("Where clock callbacks and background processes leave whatever context they were called in")]
     public static void Run(ContextCallback body, object state)
     {
-        if (ReferenceEquals(ExecutionContext.Capture(), s_empty) && SynchronizationContext.Current is null)
+        // A caller's synchronization context (a UI's, a test framework's, one set by an earlier callback) would pull
+        // the callback's continuations back to it, and one the callback sets must not stay on the thread that ran it
+        // (the thread advancing fake time, or calling LoopingCallNow).
+        var synchronizationContext = SynchronizationContext.Current;
+        if (synchronizationContext is not null)
         {
-            // Already empty (a flow-suppressed timer on a pool thread, the common case): skip Run's bookkeeping and
-            // just put the empty context back, whatever the body left behind.
-            try
+            SynchronizationContext.SetSynchronizationContext(null);
+        }
+
+        try
+        {
+            if (ReferenceEquals(ExecutionContext.Capture(), s_empty))
             {
-                body(state);
+                // Already empty (a flow-suppressed timer on a pool thread, the common case): skip Run's bookkeeping
+                // and just put the empty context back, whatever the body left behind.
+                try
+                {
+                    body(state);
+                }
+                finally
+                {
+                    ExecutionContext.Restore(s_empty);
+                }
             }
-            finally
+            else
             {
-                ExecutionContext.Restore(s_empty);
+                ExecutionContext.Run(s_empty, body, state);
             }
         }
-        else
+        finally
         {
-            ExecutionContext.Run(s_empty, body, state);
+            if (!ReferenceEquals(SynchronizationContext.Current, synchronizationContext))
+            {
+                SynchronizationContext.SetSynchronizationContext(synchronizationContext);
+            }
         }
     }
 

@@ -9,7 +9,10 @@ namespace ContextFlow.Time;
 /// <remarks>Members are thread-safe; <see cref="Cancel"/> may race with the call firing, and exactly one wins.</remarks>
 public interface IDelayedCall
 {
-    /// <summary>Whether the call is still pending: neither run (or started running) nor cancelled.</summary>
+    /// <summary>
+    /// Whether the call is still pending: neither run (or started running) nor cancelled, by <see cref="Cancel"/> or by
+    /// the clock's shutdown (including a call whose timer fired just as the clock shut down: it never runs).
+    /// </summary>
     bool IsActive { get; }
 
     /// <summary>

@@ -17,7 +17,9 @@ public interface ILoopingCall
     bool IsRunning { get; }
 
     /// <summary>
-    /// Stops the loop: no further run starts. A run in progress is not interrupted. Calling it again does nothing.
+    /// Stops the loop: no further run starts, except one that another thread was already starting at that moment (for
+    /// the stronger guarantee of waiting for it, see <see cref="Clock.Shutdown"/>). A run in progress is not
+    /// interrupted. Calling it again does nothing.
     /// </summary>
     void Stop();
 }

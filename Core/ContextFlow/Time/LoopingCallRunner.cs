@@ -20,8 +20,16 @@ internal sealed class LoopingCallRunner : ILoopingCall
     private readonly object _callback;
     private readonly long _startTimestamp;
     private readonly object _gate = new();
+
+    // The timer of the next run (or of the next step towards it, for intervals beyond one timer's reach). A new timer
+    // is created for every run, armed at creation and never changed, so no timer is ever changed while another thread
+    // disposes it; whoever takes it out of this field disposes it.
     private ITimer? _timer;
+    private int _tick;
     private bool _running = true;
+
+    // When the next run is due, as time elapsed since the start (ticks).
+    private long _nextDue;
 
     public LoopingCallRunner(Clock clock, TimeSpan interval, object callback)
     {
@@ -44,20 +52,16 @@ internal sealed class LoopingCallRunner : ILoopingCall
         }
     }
 
-    internal static TimerCallback TimerCallback => s_onTimer;
-
-    /// <summary>Takes the (disarmed) timer; with <paramref name="runNow"/> runs once on the calling thread first.</summary>
-    public void Start(ITimer timer, bool runNow)
+    /// <summary>
+    /// Schedules the first run; with <paramref name="runNow"/> runs once on the calling thread first, the clock having
+    /// admitted that run together with registering the loop.
+    /// </summary>
+    public void Start(bool runNow)
     {
-        lock (_gate)
-        {
-            _timer = timer;
-        }
-
         if (runNow)
         {
             // The caller's thread is legitimately in some context here, so no sentinel check: just start fresh.
-            FreshContext.Run(s_runFresh, this);
+            _clock.RunAdmitted(s_runFresh, this);
         }
         else
         {
@@ -76,6 +80,7 @@ internal sealed class LoopingCallRunner : ILoopingCall
     /// <summary>Stops without touching the clock's tracking set; <see langword="false"/> when already stopped.</summary>
     internal bool StopCore()
     {
+        ITimer? timer;
         lock (_gate)
         {
             if (!_running)
@@ -84,20 +89,46 @@ internal sealed class LoopingCallRunner : ILoopingCall
             }
 
             _running = false;
-            _timer?.Dispose();
-            return true;
+            timer = _timer;
+            _timer = null;
         }
+
+        timer?.Dispose();
+        return true;
     }
 
     private void OnTimer()
     {
-        if (!IsRunning)
+        lock (_gate)
         {
+            if (!_running)
+            {
+                return;
+            }
+        }
+
+        // Outside the lock: reading a fake provider's time may run its other due timers on this thread.
+        var elapsed = _clock.TimeProvider.GetElapsedTime(_startTimestamp).Ticks;
+        var due = Volatile.Read(ref _nextDue);
+        if (elapsed < due)
+        {
+            // One step of an interval longer than a timer can wait: arm the next step.
+            Arm(Delays.Step(TimeSpan.FromTicks(due - elapsed)));
             return;
         }
 
         FreshContext.ReportIfNotSentinel(Clock.LoopingCallName);
-        FreshContext.Run(s_runFresh, this);
+        bool admitted;
+        lock (_gate)
+        {
+            // Stopped, or the clock shutting down, since the check above: this run does not start.
+            admitted = _running && _clock.TryAdmit();
+        }
+
+        if (admitted)
+        {
+            _clock.RunAdmitted(s_runFresh, this);
+        }
     }
 
     [ContextBoundary("Starts one run of the loop in its fresh looping_call context and continues the loop from there")]
@@ -141,14 +172,20 @@ internal sealed class LoopingCallRunner : ILoopingCall
             return;
         }
 
-        if (!StopCore())
+        var stoppedHere = StopCore();
+        if (stoppedHere)
         {
-            // Stopped (or shut down) while the run was in flight: its cancellation is expected, not a death.
+            _clock.Untrack(this);
+        }
+
+        if (!stoppedHere || (run.IsCanceled && _clock.IsShutdown))
+        {
+            // Stopped, or cancelled by the clock's shutdown (its sleeps end cancelled), while the run was in flight:
+            // expected, not a death.
             _ = run.Exception;
             return;
         }
 
-        _clock.Untrack(this);
         Exception failure = run.IsFaulted
             ? (run.Exception!.InnerExceptions.Count == 1 ? run.Exception.InnerException! : run.Exception)
             : new TaskCanceledException(run);
@@ -157,28 +194,43 @@ internal sealed class LoopingCallRunner : ILoopingCall
 
     private void ScheduleNext()
     {
-        ITimer? timer;
-        lock (_gate)
-        {
-            timer = _running ? _timer : null;
-        }
-
-        if (timer is null)
-        {
-            return;
-        }
-
         // Twisted's LoopingCall: wait until the next point of the start grid, skipping any ticks already missed.
-        // Change is called outside the lock: an inline provider may run other due callbacks from inside it.
         var elapsed = _clock.TimeProvider.GetElapsedTime(_startTimestamp).Ticks;
         var untilNext = Interval.Ticks - (elapsed % Interval.Ticks);
-        try
+        Volatile.Write(ref _nextDue, elapsed + untilNext);
+        Arm(Delays.Step(TimeSpan.FromTicks(untilNext)));
+    }
+
+    private void Arm(TimeSpan dueTime)
+    {
+        int tick;
+        lock (_gate)
         {
-            timer.Change(TimeSpan.FromTicks(untilNext), Timeout.InfiniteTimeSpan);
+            if (!_running)
+            {
+                return;
+            }
+
+            tick = ++_tick;
         }
-        catch (ObjectDisposedException)
+
+        // Created outside the lock: an inline provider may run other due callbacks from inside CreateTimer.
+        var timer = _clock.CreateTimer(s_onTimer, this, dueTime);
+        lock (_gate)
         {
-            // Stopped concurrently: nothing to schedule.
+            if (_running)
+            {
+                // A newer tick means this timer has already fired (only a fired timer leads to the next one).
+                if (tick == _tick)
+                {
+                    _timer = timer;
+                }
+
+                return;
+            }
         }
+
+        // Stopped meanwhile: the stop took whatever was stored, never this one.
+        timer.Dispose();
     }
 }

@@ -59,6 +59,18 @@ public sealed class RunningSignal
         }
     }
 
+    /// <summary>The callbacks waiting for <see cref="MarkRunning"/>.</summary>
+    internal int PendingCount
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _pending?.Count ?? 0;
+            }
+        }
+    }
+
     /// <summary>Queues the callback; <see langword="false"/> when already running (the caller runs it itself).</summary>
     internal bool TryAdd(Clock owner, Action callback)
     {

@@ -1,20 +1,19 @@
-using System;
 using System.Threading;
 using System.Threading.Tasks;
 
 namespace ContextFlow.Time;
 
 /// <summary>
-/// The task behind <see cref="Clock.SleepAsync"/>. Continuations run asynchronously, so the sleeper never resumes
-/// inline on the timer thread (or inside a FakeTimeProvider's <c>Advance</c>); it resumes in its own captured context.
+/// The task behind <see cref="Clock.SleepAsync"/>: a <see cref="DelayedCall"/> completes it when it fires, and it ends
+/// cancelled when its token is cancelled or the call is cancelled (by shutdown, for a tracked sleep). Continuations run
+/// asynchronously, so the sleeper never resumes inline on the timer thread (or inside a FakeTimeProvider's
+/// <c>Advance</c>); it resumes in its own captured context.
 /// </summary>
 internal sealed class SleepPromise : TaskCompletionSource
 {
-    private static readonly TimerCallback s_onTimer = static s => ((SleepPromise)s!).OnTimer();
-
     private readonly CancellationToken _cancellationToken;
-    private ITimer? _timer;
     private CancellationTokenRegistration _registration;
+    private DelayedCall? _call;
 
     public SleepPromise(CancellationToken cancellationToken)
         : base(TaskCreationOptions.RunContinuationsAsynchronously)
@@ -22,24 +21,26 @@ internal sealed class SleepPromise : TaskCompletionSource
         _cancellationToken = cancellationToken;
     }
 
-    internal static TimerCallback TimerCallback => s_onTimer;
-
-    [ContextBoundary("Registers the wake-up on cancellation without capturing the sleeper's context; it only completes this task")]
-    public void Start(ITimer timer, TimeSpan delay)
+    /// <summary>Ties the token to <paramref name="call"/>; the call is already armed and may already have fired.</summary>
+    [ContextBoundary("Registers the wake-up on cancellation without capturing the sleeper's context; it only cancels the timer")]
+    public void Watch(DelayedCall call)
     {
-        Volatile.Write(ref _timer, timer);
-        if (_cancellationToken.CanBeCanceled)
+        if (!_cancellationToken.CanBeCanceled)
         {
-            _registration = _cancellationToken.UnsafeRegister(static s => ((SleepPromise)s!).OnCancelled(), this);
+            return;
         }
 
-        if (!Task.IsCompleted)
+        Volatile.Write(ref _call, call);
+        _registration = _cancellationToken.UnsafeRegister(static s => ((SleepPromise)s!).OnTokenCancelled(), this);
+        if (Task.IsCompleted)
         {
-            timer.Change(delay, Timeout.InfiniteTimeSpan);
+            // Ended before the registration existed: nothing will dispose it otherwise.
+            _registration.Dispose();
         }
     }
 
-    private void OnTimer()
+    /// <summary>The wait is over.</summary>
+    public void Wake()
     {
         if (TrySetResult())
         {
@@ -47,11 +48,15 @@ internal sealed class SleepPromise : TaskCompletionSource
         }
     }
 
-    private void OnCancelled()
+    /// <summary>The call was cancelled (by the token, or by the clock shutting down).</summary>
+    public void Cancelled()
     {
-        if (TrySetCanceled(_cancellationToken))
+        var cancelledByToken = _cancellationToken.IsCancellationRequested;
+        if (cancelledByToken ? TrySetCanceled(_cancellationToken) : TrySetCanceled())
         {
-            Volatile.Read(ref _timer)?.Dispose();
+            _registration.Dispose();
         }
     }
+
+    private void OnTokenCancelled() => Volatile.Read(ref _call)?.Cancel();
 }

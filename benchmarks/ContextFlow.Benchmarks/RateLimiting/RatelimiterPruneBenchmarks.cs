@@ -68,7 +68,7 @@ public class RatelimiterPruneBenchmarks
     public void PartitionedHeartbeat() => _heartbeat!().GetAwaiter().GetResult();
 
     [Benchmark]
-    public int ContextFlowWheelTick() => _contextFlow!.PruneAt(RatelimiterSubjects.SystemNowMs());
+    public int ContextFlowWheelTick() => _contextFlow!.PruneNow();
 
     [Benchmark]
     public int FullScanTick() => _fullScan!.Prune();

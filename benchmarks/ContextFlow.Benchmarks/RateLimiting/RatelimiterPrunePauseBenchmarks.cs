@@ -14,7 +14,7 @@ namespace ContextFlow.Benchmarks.RateLimiting;
 [SimpleJob(RunStrategy.Monitoring, launchCount: 1, warmupCount: 2, iterationCount: 6)]
 public class RatelimiterPrunePauseBenchmarks
 {
-    private long _nowMs;
+    private readonly RatelimiterSubjects.ManualTime _time = new();
     private Ratelimiter<long>? _contextFlow;
     private FullScanRatelimiter<long>? _fullScan;
 
@@ -24,32 +24,32 @@ public class RatelimiterPrunePauseBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        _contextFlow = new Ratelimiter<long>(() => _nowMs, "bench", 1, 1, overrides: null, comparer: null);
-        _fullScan = new FullScanRatelimiter<long>(() => _nowMs, 1, 1, pruneInterval: null);
+        _contextFlow = new Ratelimiter<long>(_time, "bench", 1, 1, overrides: null, comparer: null);
+        _fullScan = new FullScanRatelimiter<long>(() => _time.NowMs, 1, 1, pruneInterval: null);
     }
 
     [IterationSetup(Target = nameof(ContextFlowAllDue))]
     public void FillContextFlow()
     {
-        _nowMs += 60_000;
+        _time.NowMs += 60_000;
         for (var key = 0L; key < Keys; key++)
         {
             _contextFlow!.CanDoAction(key);
         }
 
-        _nowMs += 20_000;
+        _time.NowMs += 20_000;
     }
 
     [IterationSetup(Target = nameof(FullScanAllDue))]
     public void FillFullScan()
     {
-        _nowMs += 60_000;
+        _time.NowMs += 60_000;
         for (var key = 0L; key < Keys; key++)
         {
             _fullScan!.CanDoAction(key);
         }
 
-        _nowMs += 20_000;
+        _time.NowMs += 20_000;
     }
 
     [GlobalCleanup(Target = nameof(ContextFlowAllDue))]
@@ -61,7 +61,7 @@ public class RatelimiterPrunePauseBenchmarks
         Console.WriteLine($"// Full scan longest lock hold during a prune, {Keys} keys: {_fullScan!.LongestPrunePause.TotalMilliseconds:F3} ms");
 
     [Benchmark]
-    public int ContextFlowAllDue() => _contextFlow!.PruneAt(_nowMs);
+    public int ContextFlowAllDue() => _contextFlow!.PruneNow();
 
     [Benchmark(Baseline = true)]
     public int FullScanAllDue() => _fullScan!.Prune();

@@ -71,6 +71,18 @@ internal static class RatelimiterSubjects
         return (limiter, heartbeat.CreateDelegate<Func<Task>>(limiter));
     }
 
+    /// <summary>Time that moves only when told: the same milliseconds as wall clock and monotonic timestamp.</summary>
+    public sealed class ManualTime : TimeProvider
+    {
+        public long NowMs { get; set; }
+
+        public override long TimestampFrequency => TimeSpan.TicksPerSecond;
+
+        public override long GetTimestamp() => NowMs * TimeSpan.TicksPerMillisecond;
+
+        public override DateTimeOffset GetUtcNow() => DateTimeOffset.FromUnixTimeMilliseconds(NowMs);
+    }
+
     private static TokenBucketRateLimiterOptions Options(int tokenLimit, TimeSpan replenishmentPeriod) => new()
     {
         TokenLimit = tokenLimit,

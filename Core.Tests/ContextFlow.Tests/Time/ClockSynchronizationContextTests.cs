@@ -1,0 +1,114 @@
+using System;
+using System.Threading;
+using System.Threading.Tasks;
+using ContextFlow.Tests.Support;
+using ContextFlow.Time;
+using Microsoft.Extensions.Time.Testing;
+
+namespace ContextFlow.Tests.Time;
+
+/// <summary>
+/// A callback starts without a synchronization context, and one it sets stays inside it: not on the thread that
+/// advanced fake time, called LoopingCallNow or CallWhenRunning, or marked the process running.
+/// </summary>
+public sealed class ClockSynchronizationContextTests : ContextCleanFixture
+{
+    private FakeTimeProvider _time = null!;
+    private RunningSignal _signal = null!;
+    private Clock _clock = null!;
+
+    [SetUp]
+    public void CreateClock()
+    {
+        _time = new FakeTimeProvider();
+        _signal = new RunningSignal();
+        _clock = new Clock(_time, "hs", _signal);
+    }
+
+    [TearDown]
+    public void ShutdownClock() => _clock.Shutdown();
+
+    [Test]
+    public void CallLater_CallbackSetsASynchronizationContext_AdvancingThreadKeepsItsOwn() =>
+        OnCleanThread(() =>
+        {
+            _clock.CallLater(TimeSpan.FromSeconds(1), SetOne);
+            _clock.CallLater(TimeSpan.FromSeconds(1), () =>
+            {
+                SetOne();
+                return Task.CompletedTask;
+            });
+            _clock.LoopingCall(TimeSpan.FromSeconds(1), SetOne);
+            _time.Advance(TimeSpan.FromSeconds(1));
+        });
+
+    [Test]
+    public void LoopingCallNow_CallbackSetsASynchronizationContext_CallerKeepsItsOwn() =>
+        OnCleanThread(() => _clock.LoopingCallNow(TimeSpan.FromSeconds(1), SetOne));
+
+    [Test]
+    public void CallWhenRunning_CallbackSetsASynchronizationContext_CallerAndSignallerKeepTheirOwn() =>
+        OnCleanThread(() =>
+        {
+            _clock.CallWhenRunning(SetOne);
+            _signal.MarkRunning();
+            _clock.CallWhenRunning(SetOne);
+        });
+
+    [Test]
+    public void Callbacks_StartWithoutTheCallersSynchronizationContext()
+    {
+        SynchronizationContext? seenInline = null, seenOnAdvance = null;
+        var callers = new SynchronizationContext();
+        RunWith(callers, () =>
+        {
+            _clock.LoopingCallNow(TimeSpan.FromHours(1), () => seenInline = SynchronizationContext.Current);
+            _clock.CallLater(TimeSpan.FromSeconds(1), () => seenOnAdvance = SynchronizationContext.Current);
+            _time.Advance(TimeSpan.FromSeconds(1));
+            Assert.That(SynchronizationContext.Current, Is.SameAs(callers));
+        });
+
+        Assert.That((seenInline, seenOnAdvance), Is.EqualTo(((SynchronizationContext?)null, (SynchronizationContext?)null)));
+    }
+
+    private static void SetOne() => SynchronizationContext.SetSynchronizationContext(new SynchronizationContext());
+
+    // On a thread of its own, which starts with neither an execution context nor a synchronization context: the path
+    // a pool thread or a test thread driving fake time takes.
+    private static void OnCleanThread(Action schedule)
+    {
+        SynchronizationContext? after = null;
+        Exception? failure = null;
+        var thread = new Thread(() =>
+        {
+            try
+            {
+                schedule();
+                after = SynchronizationContext.Current;
+            }
+            catch (Exception ex)
+            {
+                failure = ex;
+            }
+        });
+        thread.UnsafeStart();
+        thread.Join();
+
+        Assert.That(failure, Is.Null);
+        Assert.That(after, Is.Null, "a synchronization context set by a callback leaked to the thread that ran it");
+    }
+
+    private static void RunWith(SynchronizationContext context, Action action)
+    {
+        var previous = SynchronizationContext.Current;
+        SynchronizationContext.SetSynchronizationContext(context);
+        try
+        {
+            action();
+        }
+        finally
+        {
+            SynchronizationContext.SetSynchronizationContext(previous);
+        }
+    }
+}

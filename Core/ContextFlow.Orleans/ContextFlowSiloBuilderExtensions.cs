@@ -1,0 +1,61 @@
+using System;
+using ContextFlow;
+using ContextFlow.Orleans;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Metadata;
+using Orleans.Runtime;
+
+// In Orleans' own namespace for builder extensions, beside UseLocalhostClustering() and AddIncomingGrainCallFilter(),
+// so that configuring a silo needs no extra using.
+namespace Orleans.Hosting;
+
+/// <summary>Adds ContextFlow's tenants and call contexts to an Orleans silo.</summary>
+public static class ContextFlowSiloBuilderExtensions
+{
+    /// <summary>
+    /// Lets the silo host <see cref="TenantGrain{TConfig, TServer}"/>s and carries ContextFlow's request context
+    /// across its calls:
+    /// <list type="bullet">
+    /// <item>a <see cref="ContextFlow.Hosting.ServerHost"/> for the silo's tenant servers, with a running signal of the silo's own,
+    /// marked when the silo reaches its <c>Active</c> stage and shut down after the silo has deactivated its grains;</item>
+    /// <item>an incoming call filter that runs each call to a tenant grain in a <see cref="LoggingContext"/>
+    /// <c>"{Interface}.{Method}"</c> of the tenant's server, with the caller's request id and requester;</item>
+    /// <item>an outgoing call filter that sends the current context's request id and requester with every call the silo
+    /// makes, in Orleans' <see cref="RequestContext"/>;</item>
+    /// <item>hash-based placement for tenant grain classes that name no placement of their own.</item>
+    /// </list>
+    /// Call it once per silo; calling it again adds nothing. Register an <see cref="ITenantConfigProvider{TConfig}"/>
+    /// for each tenant configuration type as well.
+    /// </summary>
+    /// <param name="builder">The silo builder.</param>
+    /// <returns>The same builder.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="builder"/> is <see langword="null"/>.</exception>
+    /// <example>
+    /// <code>
+    /// builder.UseOrleans(silo => silo
+    ///     .UseAdoNetClustering(o => { o.Invariant = "Npgsql"; o.ConnectionString = connectionString; })
+    ///     .AddContextFlow());
+    /// builder.Services.AddSingleton&lt;ITenantConfigProvider&lt;ChatConfig&gt;, TenantDirectory&gt;();
+    /// </code>
+    /// </example>
+    public static ISiloBuilder AddContextFlow(this ISiloBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var services = builder.Services;
+        foreach (var service in services)
+        {
+            if (service.ServiceType == typeof(TenantSilo))
+            {
+                return builder;
+            }
+        }
+
+        services.AddSingleton<TenantSilo>();
+        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(static sp => sp.GetRequiredService<TenantSilo>());
+        services.AddSingleton<IGrainPropertiesProvider, TenantPlacement>();
+        builder.AddIncomingGrainCallFilter<TenantCallFilter>();
+        builder.AddOutgoingGrainCallFilter<RequestContextFilter>();
+        ExceptionTransport.AddTo(services);
+        return builder;
+    }
+}

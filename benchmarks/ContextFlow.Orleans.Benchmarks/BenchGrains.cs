@@ -1,0 +1,104 @@
+using System;
+using System.Threading;
+using System.Threading.Tasks;
+using ContextFlow.Hosting;
+using ContextFlow.Time;
+using Orleans;
+using Orleans.Runtime;
+
+namespace ContextFlow.Orleans.Benchmarks;
+
+/// <summary>A tenant the benchmarks call; <see cref="IPlainTarget"/> is the same work in a plain grain.</summary>
+public interface ITenantTarget : IGrainWithStringKey
+{
+    Task<int> AddAsync(int a, int b);
+
+    /// <summary>The silo the activation lives on, to pick a target on another silo than the caller.</summary>
+    Task<string> SiloAsync();
+}
+
+/// <summary>The same calls as <see cref="ITenantTarget"/>, on a grain that is no tenant.</summary>
+public interface IPlainTarget : IGrainWithStringKey
+{
+    Task<int> AddAsync(int a, int b);
+
+    Task<string> SiloAsync();
+}
+
+/// <summary>Calls a target <paramref name="count"/> times from inside a silo, so the calls measured go silo to silo.</summary>
+public interface IBenchCaller : IGrainWithStringKey
+{
+    Task<int> CallAsync(string target, bool tenant, int count);
+
+    Task<string> SiloAsync();
+}
+
+public sealed class BenchConfig : ServerConfig
+{
+    /// <summary>A start that schedules what a typical tenant does: a looping call and a background process.</summary>
+    public bool Busy { get; init; }
+}
+
+public sealed class BenchServer(BenchConfig config, RunningSignal running) : Server(config, running: running)
+{
+    protected override Task OnStartAsync(CancellationToken cancellationToken)
+    {
+        if (config.Busy)
+        {
+            Clock.LoopingCall(TimeSpan.FromSeconds(10), static () => { });
+            BackgroundProcesses.RunAsBackgroundProcess("idle", ct => Clock.SleepAsync(TimeSpan.FromHours(1), ct));
+        }
+
+        return Task.CompletedTask;
+    }
+}
+
+public sealed class BenchConfigs : ITenantConfigProvider<BenchConfig>
+{
+    public Task<BenchConfig?> GetConfigAsync(string serverName, CancellationToken cancellationToken) =>
+        Task.FromResult<BenchConfig?>(new BenchConfig { ServerName = serverName, Busy = serverName.StartsWith("busy", StringComparison.Ordinal) });
+}
+
+public sealed class TenantTargetGrain : TenantGrain<BenchConfig, BenchServer>, ITenantTarget
+{
+    public Task<int> AddAsync(int a, int b) => Task.FromResult(a + b);
+
+    public Task<string> SiloAsync() => Task.FromResult(RuntimeIdentity);
+
+    protected override BenchServer CreateServer(BenchConfig config, RunningSignal running) => new(config, running);
+}
+
+public sealed class PlainTargetGrain : Grain, IPlainTarget
+{
+    public Task<int> AddAsync(int a, int b) => Task.FromResult(a + b);
+
+    public Task<string> SiloAsync() => Task.FromResult(RuntimeIdentity);
+}
+
+public sealed class BenchCallerGrain : Grain, IBenchCaller
+{
+    public async Task<int> CallAsync(string target, bool tenant, int count)
+    {
+        var sum = 0;
+        if (tenant)
+        {
+            var grain = GrainFactory.GetGrain<ITenantTarget>(target);
+            for (var i = 0; i < count; i++)
+            {
+                sum += await grain.AddAsync(i, 1);
+            }
+        }
+        else
+        {
+            var grain = GrainFactory.GetGrain<IPlainTarget>(target);
+            for (var i = 0; i < count; i++)
+            {
+                sum += await grain.AddAsync(i, 1);
+            }
+        }
+
+        return sum;
+    }
+
+    public Task<string> SiloAsync() => Task.FromResult(RuntimeIdentity);
+}
