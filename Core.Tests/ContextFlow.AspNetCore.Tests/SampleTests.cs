@@ -56,6 +56,25 @@ public sealed class SampleTests
     }
 
     [Test]
+    public async Task DemoOnPostgres_KeepsTheRoomsInPostgreSQL_AndTheAccessLinesShowTheTransactions()
+    {
+        await ContextFlow.Npgsql.Tests.Support.TestDatabase.EnsureAvailableAsync();
+        using var sample = SampleProcess.Start(
+            $"--demo --port 0 --logs \"{_logs}\" --postgres \"{ContextFlow.Npgsql.Tests.Support.TestDatabase.ConnectionString}\"");
+
+        Assert.That(await sample.WaitForExitAsync(TimeSpan.FromMinutes(2)), "the demo ends by itself");
+        var gamma = File.ReadAllLines(Path.Combine(_logs, "gamma.localhost.log"));
+        Assert.Multiple(() =>
+        {
+            Assert.That(sample.ExitCode, Is.Zero, sample.Output);
+            Assert.That(sample.Output, Does.Not.Contain("FAILED"));
+            Assert.That(gamma, Has.Some.Contains("Keeping up to 50 rooms in PostgreSQL"));
+            Assert.That(gamma, Has.Some.Match(@"Processed request: POST /rooms/general/messages 201 \d+B .* db 1txn [0-9.]+ms wait [0-9.]+ms rows 2 "),
+                "a post is one interaction: the room check and the insert's returned row");
+        });
+    }
+
+    [Test]
     public async Task Service_AnswersTheCurlLines_AndCtrlCShutsEveryServerDown()
     {
         using var sample = SampleProcess.Start($"--port 0 --logs \"{_logs}\"");

@@ -6,7 +6,8 @@
 //
 //   dotnet run --project samples/MultiServer                 # serve until Ctrl+C
 //   dotnet run --project samples/MultiServer -- --demo       # drive itself, print a summary, exit
-//   options: --port N (default 5080, or a free one), --logs DIR (default: logs/ beside the program)
+//   options: --port N (default 5080, or a free one), --logs DIR (default: logs/ beside the program),
+//            --postgres CONNECTION (keep the rooms in PostgreSQL, one DatabasePool per server, instead of in memory)
 using System;
 using System.IO;
 using System.Linq;
@@ -52,11 +53,11 @@ app.UseContextFlow();
 app.UseRateLimiter();
 app.MapTenantApi();
 var host = app.Services.GetRequiredService<ServerHost>();
-app.MapContextFlowAdmin<TenantConfig>(config => new TenantServer(config, host.Running));
+app.MapContextFlowAdmin<TenantConfig>(config => new TenantServer(config, host.Running, options.Postgres));
 
 foreach (var name in SampleOptions.Tenants)
 {
-    await host.ProvisionAsync(new TenantConfig { ServerName = name }, config => new TenantServer(config, host.Running));
+    await host.ProvisionAsync(new TenantConfig { ServerName = name }, config => new TenantServer(config, host.Running, options.Postgres));
 }
 
 await app.StartAsync();                    // the servers start once the host has (IHostedLifecycleService.StartedAsync)
@@ -68,7 +69,7 @@ if (options.Demo)
 }
 else
 {
-    SampleOptions.PrintWelcome(address, options.LogDirectory, host.Servers.Count);
+    SampleOptions.PrintWelcome(address, options.LogDirectory, host.Servers.Count, options.Postgres is not null);
     await app.WaitForShutdownAsync();      // Ctrl+C
 }
 

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Diagnostics;
 using System.Linq;
 using System.Threading;
+using System.Threading.Tasks;
 using ContextFlow;
 
 namespace MultiServer;
@@ -19,20 +20,28 @@ public sealed record Message(long Id, string Room, string Sender, string Text, D
 /// access line and the dashboard show each request's share, as they do with <c>--postgres</c> for real transactions.
 /// </summary>
 /// <remarks>Thread-safe: one lock, held for each operation.</remarks>
-public sealed class RoomStore(int maxRooms)
+public sealed class RoomStore(int maxRooms) : IRoomStore
 {
     private readonly Lock _gate = new();
     private readonly Dictionary<string, (string Name, List<Message> Messages)> _rooms = new(StringComparer.Ordinal);
     private long _nextMessage;
 
-    public int RoomCount => Run(() => (_rooms.Count, 0));
+    public Task<(int Rooms, long Messages)> CountsAsync(CancellationToken cancellationToken) =>
+        Task.FromResult(Run(() => ((_rooms.Count, _rooms.Values.Sum(r => (long)r.Messages.Count)), 0)));
 
-    public long MessageCount => Run(() => (_rooms.Values.Sum(r => (long)r.Messages.Count), 0));
+    public Task<IReadOnlyList<Room>> RoomsAsync(CancellationToken cancellationToken) => Task.FromResult(Rooms());
+
+    public Task<Room?> CreateRoomAsync(string name, CancellationToken cancellationToken) => Task.FromResult(CreateRoom(name));
+
+    public Task<IReadOnlyList<Message>?> MessagesAsync(string room, long after, CancellationToken cancellationToken) =>
+        Task.FromResult(Messages(room, after));
+
+    public Task<Message?> PostAsync(string room, string sender, string text, CancellationToken cancellationToken) =>
+        Task.FromResult(Post(room, sender, text));
 
     public IReadOnlyList<Room> Rooms() =>
         Run(() => (_rooms.Select(r => new Room(r.Key, r.Value.Name, r.Value.Messages.Count)).OrderBy(r => r.Id, StringComparer.Ordinal).ToList(), _rooms.Count));
 
-    /// <summary>Creates a room; null when the tenant has as many rooms as it may.</summary>
     public Room? CreateRoom(string name) => Run(() =>
     {
         if (_rooms.Count >= maxRooms)
@@ -50,7 +59,6 @@ public sealed class RoomStore(int maxRooms)
         return (new Room(id, name, 0), 0);
     });
 
-    /// <summary>The room's messages after <paramref name="after"/>, oldest first; null for an unknown room.</summary>
     public IReadOnlyList<Message>? Messages(string room, long after = 0, int limit = 50) => Run(() =>
     {
         if (!_rooms.TryGetValue(room, out var entry))
@@ -62,7 +70,6 @@ public sealed class RoomStore(int maxRooms)
         return (page, page.Count);
     });
 
-    /// <summary>Adds a message; null for an unknown room.</summary>
     public Message? Post(string room, string sender, string text) => Run(() =>
     {
         if (!_rooms.TryGetValue(room, out var entry))
@@ -75,7 +82,7 @@ public sealed class RoomStore(int maxRooms)
         return (message, 1);
     });
 
-    private static string Slug(string name)
+    internal static string Slug(string name)
     {
         var slug = new string([.. name.ToLowerInvariant().Select(c => char.IsAsciiLetterOrDigit(c) ? c : '-')]).Trim('-');
         return slug.Length == 0 ? "room" : slug;

@@ -6,7 +6,7 @@ using System.Net.Sockets;
 namespace MultiServer;
 
 /// <summary>The sample's command line, and what it prints for a person to try.</summary>
-public sealed record SampleOptions(int Port, string LogDirectory, bool Demo)
+public sealed record SampleOptions(int Port, string LogDirectory, bool Demo, string? Postgres)
 {
     public const int DefaultPort = 5080;
 
@@ -17,6 +17,7 @@ public sealed record SampleOptions(int Port, string LogDirectory, bool Demo)
         int? port = null;
         var logs = Path.Combine(AppContext.BaseDirectory, "logs");
         var demo = false;
+        string? postgres = null;
         for (var i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -28,25 +29,29 @@ public sealed record SampleOptions(int Port, string LogDirectory, bool Demo)
                     port = p;
                     i++;
                     break;
+                case "--postgres" when i + 1 < args.Length:
+                    postgres = args[++i];
+                    break;
                 case "--logs" when i + 1 < args.Length:
                     logs = Path.GetFullPath(args[++i]);
                     break;
                 default:
-                    Console.Error.WriteLine($"Unknown or incomplete option '{args[i]}'. Options: --demo, --port N, --logs DIR");
+                    Console.Error.WriteLine($"Unknown or incomplete option '{args[i]}'. Options: --demo, --port N, --logs DIR, --postgres CONNECTION");
                     return null;
             }
         }
 
-        return new SampleOptions(port ?? (IsFree(DefaultPort) ? DefaultPort : 0), logs, demo);
+        return new SampleOptions(port ?? (IsFree(DefaultPort) ? DefaultPort : 0), logs, demo, postgres);
     }
 
-    public static void PrintWelcome(Uri address, string logDirectory, int servers)
+    public static void PrintWelcome(Uri address, string logDirectory, int servers, bool postgres)
     {
         var port = address.Port;
         Console.WriteLine();
         Console.WriteLine($"ContextFlow MultiServer: {servers} servers on {address.ToString().TrimEnd('/')}");
         Console.WriteLine($"  dashboard:  http://127.0.0.1:{port}/_contextflow/");
         Console.WriteLine($"  log files:  {logDirectory}");
+        Console.WriteLine($"  rooms kept: {(postgres ? "in PostgreSQL" : "in memory")}");
         Console.WriteLine("Try:");
         Console.WriteLine($"  curl http://alpha.localhost:{port}/rooms");
         Console.WriteLine($"  curl -X POST -H 'Content-Type: application/json' -d '{{\"text\":\"hello beta\"}}' http://beta.localhost:{port}/rooms/lobby/messages");

@@ -1,4 +1,6 @@
 using System.Collections.Generic;
+using System.Threading;
+using System.Threading.Tasks;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -15,22 +17,23 @@ public static class TenantApi
 
     public static void MapTenantApi(this WebApplication app)
     {
-        app.MapGet("/", (HttpContext http) =>
+        app.MapGet("/", async (HttpContext http) =>
         {
             var server = http.GetServer<TenantServer>();
-            return new { server = server.ServerName, rooms = server.Store.RoomCount, messages = server.Store.MessageCount, indexed = server.Indexed };
+            var (rooms, messages) = await server.Store.CountsAsync(http.RequestAborted);
+            return new { server = server.ServerName, rooms, messages, indexed = server.Indexed };
         });
 
-        app.MapGet("/rooms", (HttpContext http) => http.GetServer<TenantServer>().Store.Rooms());
+        app.MapGet("/rooms", async (HttpContext http, CancellationToken cancellationToken) => await http.GetServer<TenantServer>().Store.RoomsAsync(cancellationToken));
 
-        app.MapPost("/rooms", Results<Created<Room>, ProblemHttpResult> (NewRoom body, HttpContext http, ILogger<TenantServer> logger) =>
+        app.MapPost("/rooms", async Task<Results<Created<Room>, ProblemHttpResult>> (NewRoom body, HttpContext http, ILogger<TenantServer> logger) =>
         {
             if (string.IsNullOrWhiteSpace(body.Name) || body.Name.Length > 100)
             {
                 return TypedResults.Problem(statusCode: 400, title: "Invalid room", detail: "A room needs a name of 1 to 100 characters.");
             }
 
-            var room = http.GetServer<TenantServer>().Store.CreateRoom(body.Name.Trim());
+            var room = await http.GetServer<TenantServer>().Store.CreateRoomAsync(body.Name.Trim(), http.RequestAborted);
             if (room is null)
             {
                 return TypedResults.Problem(statusCode: 409, title: "Too many rooms", detail: "This server has as many rooms as it may.");
@@ -40,12 +43,12 @@ public static class TenantApi
             return TypedResults.Created($"/rooms/{room.Id}", room);
         });
 
-        app.MapGet("/rooms/{room}/messages", Results<Ok<IReadOnlyList<Message>>, ProblemHttpResult> (string room, long? after, HttpContext http) =>
-            http.GetServer<TenantServer>().Store.Messages(room, after ?? 0) is { } messages
+        app.MapGet("/rooms/{room}/messages", async Task<Results<Ok<IReadOnlyList<Message>>, ProblemHttpResult>> (string room, long? after, HttpContext http) =>
+            await http.GetServer<TenantServer>().Store.MessagesAsync(room, after ?? 0, http.RequestAborted) is { } messages
                 ? TypedResults.Ok(messages)
                 : TypedResults.Problem(statusCode: 404, title: "Unknown room", detail: $"No room '{room}' on this server."));
 
-        app.MapPost("/rooms/{room}/messages", Results<Created<Message>, ProblemHttpResult> (string room, NewMessage body, HttpContext http, ILogger<TenantServer> logger) =>
+        app.MapPost("/rooms/{room}/messages", async Task<Results<Created<Message>, ProblemHttpResult>> (string room, NewMessage body, HttpContext http, ILogger<TenantServer> logger) =>
         {
             var server = http.GetServer<TenantServer>();
             if (string.IsNullOrWhiteSpace(body.Text) || body.Text.Length > server.MaxMessageLength)
@@ -53,7 +56,7 @@ public static class TenantApi
                 return TypedResults.Problem(statusCode: 400, title: "Invalid message", detail: $"A message needs 1 to {server.MaxMessageLength} characters of text.");
             }
 
-            var message = server.Store.Post(room, body.Sender ?? "anonymous", body.Text);
+            var message = await server.Store.PostAsync(room, body.Sender ?? "anonymous", body.Text, http.RequestAborted);
             if (message is null)
             {
                 return TypedResults.Problem(statusCode: 404, title: "Unknown room", detail: $"No room '{room}' on this server.");

@@ -6,31 +6,37 @@ using System.Threading;
 using System.Threading.Channels;
 using System.Threading.Tasks;
 using ContextFlow.Hosting;
+using ContextFlow.Npgsql;
 using ContextFlow.Time;
 using Serilog;
 
 namespace MultiServer;
 
 /// <summary>
-/// One tenant: its rooms and messages, a looping call that reports its load, and a background process that indexes
+/// One tenant: its rooms and messages (in memory, or in PostgreSQL through its own <see cref="DatabasePool"/>), a looping call that reports its load, and a background process that indexes
 /// new messages for search. Everything it schedules goes through its own Clock and BackgroundProcesses, so shutting it
 /// down (deprovisioning, or the whole process stopping) leaves nothing of it behind.
 /// </summary>
 public sealed class TenantServer : Server
 {
     private readonly TenantConfig _config;
+    private readonly string? _postgres;
     private readonly Channel<Message> _toIndex = Channel.CreateUnbounded<Message>(new UnboundedChannelOptions { SingleReader = true });
     private readonly ConcurrentDictionary<string, ConcurrentBag<long>> _index = new(StringComparer.Ordinal);
     private long _indexed;
 
-    public TenantServer(TenantConfig config, RunningSignal running)
+    /// <param name="config">The tenant's settings.</param>
+    /// <param name="running">The host's running signal.</param>
+    /// <param name="postgres">A PostgreSQL connection string for the rooms, or null to keep them in memory.</param>
+    public TenantServer(TenantConfig config, RunningSignal running, string? postgres = null)
         : base(config, running: running)
     {
         _config = config;
+        _postgres = postgres;
         Store = new RoomStore(config.MaxRooms);
     }
 
-    public RoomStore Store { get; }
+    public IRoomStore Store { get; private set; }
 
     public int MaxMessageLength => _config.MaxMessageLength;
 
@@ -43,17 +49,31 @@ public sealed class TenantServer : Server
     public IReadOnlyList<long> Search(string word) =>
         _index.TryGetValue(word.ToLowerInvariant(), out var ids) ? [.. ids.Distinct().Order()] : [];
 
-    protected override Task OnSetupAsync(CancellationToken cancellationToken)
+    protected override async Task OnSetupAsync(CancellationToken cancellationToken)
     {
-        Log.Information("Opening storage for up to {MaxRooms} rooms", _config.MaxRooms);
-        Store.CreateRoom("lobby");
-        return Task.CompletedTask;
+        if (_postgres is null)
+        {
+            Log.Information("Keeping up to {MaxRooms} rooms in memory", _config.MaxRooms);
+            await Store.CreateRoomAsync("lobby", cancellationToken);
+            return;
+        }
+
+        // The server closes its pool at shutdown, after the background processes that use it.
+        var pool = new DatabasePool(this, _postgres);
+        pool.StartProfiling();
+        var store = new PostgresRoomStore(pool, ServerName, _config.MaxRooms);
+        await store.MigrateAsync(cancellationToken);
+        Store = store;
+        Log.Information("Keeping up to {MaxRooms} rooms in PostgreSQL", _config.MaxRooms);
     }
 
     protected override Task OnStartAsync(CancellationToken cancellationToken)
     {
-        Clock.LoopingCall(_config.ReportInterval, () =>
-            Log.Information("Load report: {Rooms} rooms, {Messages} messages, {Indexed} indexed", Store.RoomCount, Store.MessageCount, Indexed));
+        Clock.LoopingCall(_config.ReportInterval, async () =>
+        {
+            var (rooms, messages) = await Store.CountsAsync(CancellationToken.None);
+            Log.Information("Load report: {Rooms} rooms, {Messages} messages, {Indexed} indexed", rooms, messages, Indexed);
+        });
         BackgroundProcesses.RunAsBackgroundProcess("index_messages", IndexMessagesAsync);
         RegisterShutdownHandler(() => _toIndex.Writer.TryComplete());
         return Task.CompletedTask;
