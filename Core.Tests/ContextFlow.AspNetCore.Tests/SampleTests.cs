@@ -2,6 +2,7 @@ using System;
 using System.IO;
 using System.Linq;
 using System.Net.Http;
+using System.Net.Http.Json;
 using System.Text.RegularExpressions;
 using System.Threading.Tasks;
 using ContextFlow.AspNetCore.Tests.Support;
@@ -131,7 +132,15 @@ public sealed class SampleTests
                 await Task.Delay(20);
             }
         });
-        await Task.Delay(TimeSpan.FromSeconds(5));
+        // Until every server has a few rates to draw (samples every 2 s; a loaded machine may take longer).
+        for (var wait = System.Diagnostics.Stopwatch.StartNew(); wait.Elapsed < TimeSpan.FromSeconds(60); await Task.Delay(200))
+        {
+            var list = await client.GetFromJsonAsync<System.Text.Json.JsonElement>("/_contextflow/servers");
+            if (list.GetProperty("servers").EnumerateArray().All(s => s.GetProperty("history").GetProperty("requestsPerSecond").GetArrayLength() >= 3))
+            {
+                break;
+            }
+        }
 
         var page = new Uri(address, "/_contextflow/");
         var dom = await Chromium.DumpDomAsync(page, TimeSpan.FromSeconds(5));
