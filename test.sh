@@ -3,6 +3,8 @@
 set -uo pipefail
 cd "$(dirname "$0")"
 
+./scripts/chromium.sh   # the dashboard test loads the page in headless Chromium
+
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 

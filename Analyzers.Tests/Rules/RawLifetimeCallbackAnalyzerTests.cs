@@ -51,6 +51,21 @@ public sealed class RawLifetimeCallbackAnalyzerTests
             "register a shutdown handler on the ContextFlow.Hosting.Server instead"));
 
     [Test]
+    public Task StartedMessage_PointsAtCallWhenRunningAndTheHostIntegration() => Verify.VerifyAnalyzerAsync(
+        """
+        using Microsoft.Extensions.Hosting;
+
+        class C
+        {
+            void M(IHostApplicationLifetime lifetime) { {|#0:lifetime.ApplicationStarted.Register(() => { })|}; }
+        }
+        """ + Lifetime,
+        Verify.Diagnostic().WithLocation(0).WithArguments(
+            "ApplicationStarted.Register",
+            "inject a ContextFlow.Time.Clock (or a ContextFlow.Hosting.Server) and use its CallWhenRunning; in a Generic Host application " +
+            "services.AddContextFlow() marks the process running when the host has started (IHostedLifecycleService.StartedAsync)"));
+
+    [Test]
     public Task OtherTokensAndBoundary_DoNotReport() => Verify.VerifyAnalyzerAsync("""
         using System.Threading;
         using ContextFlow;

@@ -2,6 +2,7 @@ using System;
 using System.Data;
 using System.Threading;
 using System.Threading.Tasks;
+using ContextFlow.Hosting;
 using ContextFlow.Time;
 using Npgsql;
 
@@ -85,6 +86,39 @@ public sealed partial class DatabasePool : IAsyncDisposable
     {
     }
 
+    /// <summary>
+    /// Creates the pool of <paramref name="server"/> over a new data source for <paramref name="connectionString"/>
+    /// (named after the server), and hands it to the server, which closes it at shutdown once its handlers, timers and
+    /// background processes have stopped.
+    /// </summary>
+    /// <param name="server">The server the pool belongs to: its name, its clock, and who closes the pool.</param>
+    /// <param name="connectionString">An Npgsql connection string; pooling settings such as <c>Maximum Pool Size</c> apply.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="server"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException"><paramref name="connectionString"/> is null, empty or not a valid connection string.</exception>
+    /// <exception cref="InvalidOperationException">The server is shutting down; nothing was opened.</exception>
+    /// <example>
+    /// <code>
+    /// protected override Task OnSetupAsync(CancellationToken ct)
+    /// {
+    ///     Database = new DatabasePool(this, config.ConnectionString);   // closed by ShutdownAsync
+    ///     return Database.RunInteractionAsync("migrate", MigrateAsync, ct);
+    /// }
+    /// </code>
+    /// </example>
+    public DatabasePool(Server server, string connectionString)
+        : this(Of(server).ServerName, server.Clock, connectionString)
+    {
+        try
+        {
+            server.RegisterForDisposeAsync(this);
+        }
+        catch
+        {
+            _dataSource.Dispose();
+            throw;
+        }
+    }
+
     /// <summary>The server (tenant) this pool belongs to.</summary>
     public string ServerName { get; }
 
@@ -154,6 +188,12 @@ public sealed partial class DatabasePool : IAsyncDisposable
         {
             throw new ArgumentException($"The clock belongs to server '{clock.ServerName}', not '{serverName}': a pool uses its own server's clock.", nameof(clock));
         }
+    }
+
+    private static Server Of(Server server)
+    {
+        ArgumentNullException.ThrowIfNull(server);
+        return server;
     }
 
     private static NpgsqlDataSource BuildDataSource(string serverName, Clock clock, string connectionString)

@@ -1,98 +1,82 @@
-// Three tenants ("servers") share one process through a ServerHost. Each is a Server with its own Clock and
-// background processes: a looping call reports the server's load, a background process persists events, and a few
-// requests are handled concurrently. A fourth server is provisioned into the running process and another is
-// deprovisioned while the rest keep serving. Every log line, whichever thread writes it, is attributed to the right
-// server and context ("GET-11", "looping_call", "persist_events-0", "shutdown", ...), and each request's database
-// usage rolls up into its server's totals.
+// A multi-tenant web service in one process: three tenants ("servers") on one Kestrel listener, each chosen by the
+// Host header, each with its own rooms and messages, a looping call and a background process, its own log file, and
+// its own rate limit. Every log line carries its server and request ("GET-7", "looping_call", "index_messages-0"), and
+// each request ends with an access line that says what it used. An admin API and a dashboard under /_contextflow
+// list the servers, provision new ones and remove them while the others keep serving.
+//
+//   dotnet run --project samples/MultiServer                 # serve until Ctrl+C
+//   dotnet run --project samples/MultiServer -- --demo       # drive itself, print a summary, exit
+//   options: --port N (default 5080, or a free one), --logs DIR (default: logs/ beside the program),
+//            --postgres CONNECTION (keep the rooms in PostgreSQL, one DatabasePool per server, instead of in memory)
 using System;
+using System.IO;
 using System.Linq;
-using System.Threading;
-using System.Threading.Tasks;
 using ContextFlow;
 using ContextFlow.Hosting;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using MultiServer;
 using Serilog;
+using Serilog.Events;
 
-Log.Logger = new LoggerConfiguration()
+var options = SampleOptions.Parse(args);
+if (options is null)
+{
+    return 2;
+}
+
+LoggingContext.TrackCpuTime = true;        // the access line then shows each request's own CPU time
+Directory.CreateDirectory(options.LogDirectory);
+
+var builder = WebApplication.CreateSlimBuilder(args);
+builder.WebHost.UseUrls($"http://127.0.0.1:{options.Port}");
+builder.Services.AddContextFlow();
+builder.Services.AddRateLimiter(limits => limits.UseContextFlowLimiter(limit =>
+{
+    limit.RateHz = 5;                       // per client and server: 5 requests a second sustained,
+    limit.BurstCount = 20;                  // 20 at once
+}));
+builder.Services.AddSerilog((services, logging) => logging
+    .MinimumLevel.Information()
+    .MinimumLevel.Override("Microsoft.AspNetCore", LogEventLevel.Warning)
     .Enrich.FromLoggingContext()
-    .WriteTo.Console(outputTemplate: "{Timestamp:HH:mm:ss.fff} [{ServerName,-13} {Request,-18}] {Message:lj}{NewLine}")
-    .CreateLogger();
+    .WriteTo.Console(outputTemplate: "{Timestamp:HH:mm:ss.fff} [{ServerName,-16} {Request,-18}] {Message:lj}{NewLine}{Exception}",
+        formatProvider: System.Globalization.CultureInfo.InvariantCulture)
+    .WriteTo.ServerFiles(services.GetRequiredService<ServerHost>(), options.LogDirectory));
 
-await using var host = new ServerHost();
-host.ServerShutDown += (_, e) =>
-{
-    var usage = e.Server.Totals.GetResourceUsage();
-    Log.Information("{Server}: {Txns} transactions, {Rows} rows, {Time:0} ms in the database",
-        e.Server.ServerName, usage.DbTxnCount, usage.RowsFetched, usage.DbTxnDuration.TotalMilliseconds);
-};
+var app = builder.Build();
+app.UseContextFlow();
+app.UseRateLimiter();
+app.MapTenantApi();
+var host = app.Services.GetRequiredService<ServerHost>();
+app.MapContextFlowAdmin<TenantConfig>(config => new TenantServer(config, host.Running, options.Postgres));
 
-string[] names = ["alpha.example", "beta.example", "gamma.example"];
-foreach (var name in names)
+foreach (var name in SampleOptions.Tenants)
 {
-    await host.ProvisionAsync(new TenantConfig { ServerName = name }, config => new TenantServer(config));
+    await host.ProvisionAsync(new TenantConfig { ServerName = name }, config => new TenantServer(config, host.Running, options.Postgres));
 }
 
-Log.Information("Starting {Count} servers in one process", host.Servers.Count);
-await host.StartAsync();                                   // the process is running: every server starts now
+await app.StartAsync();                    // the servers start once the host has (IHostedLifecycleService.StartedAsync)
+var address = new Uri(app.Urls.First());
+var exitCode = 0;
+if (options.Demo)
+{
+    exitCode = await Demo.RunAsync(address, host, options.LogDirectory);
+}
+else
+{
+    SampleOptions.PrintWelcome(address, options.LogDirectory, host.Servers.Count, options.Postgres is not null);
+    await app.WaitForShutdownAsync();      // Ctrl+C
+}
 
-await Task.WhenAll(host.Servers.SelectMany((server, s) => Enumerable.Range(1, 3).Select(n =>
-    TenantServer.HandleRequestAsync(server, new RequestInfo($"GET-{(s * 10) + n}", "GET", $"/rooms/{n}", "127.0.0.1")))));
-
-// Tenants come and go while the others keep serving.
-var delta = await host.ProvisionAsync(new TenantConfig { ServerName = "delta.example" }, config => new TenantServer(config));
-await host.DeprovisionAsync("beta.example");
-await TenantServer.HandleRequestAsync(delta, new RequestInfo("GET-41", "GET", "/rooms/1", "127.0.0.1"));
-
-await host.ShutdownAsync();                                // every server: handlers, timers, processes
+await app.StopAsync();
+var left = host.Servers.Count;
+await app.DisposeAsync();
 await Log.CloseAndFlushAsync();
-
-internal sealed class TenantConfig : ServerConfig
-{
-    public TimeSpan LoadReportInterval { get; init; } = TimeSpan.FromMilliseconds(40);
-}
-
-internal sealed class TenantServer(TenantConfig config) : Server(config)
-{
-    public static async Task HandleRequestAsync(Server server, RequestInfo request)
-    {
-        using var scope = new LoggingContext(request.RequestId, server.ServerName, server.Totals, request).Enter();
-        Log.Information("Handling {Method} {Url}", request.Method, request.Url);
-
-        for (var step = 1; step <= 2; step++)
-        {
-            await server.Clock.SleepAsync(TimeSpan.FromMilliseconds(Random.Shared.Next(5, 30)));   // may resume on any thread
-            using (LoggingContext.Current.CreateNested($"db{step}").Enter())
-            {
-                LoggingContext.Current.RecordDatabaseTransaction(TimeSpan.FromMilliseconds(Random.Shared.Next(1, 5)));
-                LoggingContext.Current.RecordRowsFetched(10 * step);
-                Log.Information("Query {Step} done", step);
-            }
-        }
-
-        // Runs later in its own "call_later" context, not in this request's.
-        server.Clock.CallLater(TimeSpan.FromMilliseconds(10), () => Log.Information("Follow-up for {RequestId}", request.RequestId));
-        Log.Information("Done");
-    }
-
-    protected override Task OnSetupAsync(CancellationToken cancellationToken)
-    {
-        Log.Information("Opening storage");
-        return Task.CompletedTask;
-    }
-
-    protected override Task OnStartAsync(CancellationToken cancellationToken)
-    {
-        Clock.LoopingCall(config.LoadReportInterval, () => Log.Information("Load report"));
-        BackgroundProcesses.RunAsBackgroundProcess("persist_events", PersistEventsAsync);
-        RegisterShutdownHandler(() => Log.Information("Closing the listener"));
-        return Task.CompletedTask;
-    }
-
-    private async Task PersistEventsAsync(CancellationToken cancellationToken)
-    {
-        while (!cancellationToken.IsCancellationRequested)
-        {
-            await Clock.SleepAsync(TimeSpan.FromMilliseconds(50), cancellationToken);
-            Log.Information("Persisted a batch of events");
-        }
-    }
-}
+Console.WriteLine(left == 0
+    ? "Stopped: every server shut down cleanly."
+    : $"Stopped, but {left} servers were still shutting down.");
+return left == 0 ? exitCode : 1;

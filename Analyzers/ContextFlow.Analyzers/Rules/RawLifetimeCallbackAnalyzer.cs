@@ -20,6 +20,9 @@ public sealed class RawLifetimeCallbackAnalyzer : ContextFlowAnalyzer
     public const string StoppingShape = "Stopping";
 
     private const string InjectClock = "inject a ContextFlow.Time.Clock (or a ContextFlow.Hosting.Server) and use its CallWhenRunning";
+
+    // Where the process is marked running in a Generic Host application, which is what makes CallWhenRunning fire.
+    private const string HostIntegration = "; in a Generic Host application services.AddContextFlow() marks the process running when the host has started (IHostedLifecycleService.StartedAsync)";
     private const string UseShutdownHandler = "register a shutdown handler on the ContextFlow.Hosting.Server instead";
 
     public RawLifetimeCallbackAnalyzer()
@@ -70,7 +73,7 @@ public sealed class RawLifetimeCallbackAnalyzer : ContextFlowAnalyzer
                 invocation.Syntax.GetLocation(),
                 Advice.Properties(targets, shape),
                 property.Name + "." + method.Name,
-                shape == StartedShape ? Advice.Use(targets, "CallWhenRunning", InjectClock) : UseShutdownHandler));
+                shape == StartedShape ? Advice.Use(targets, "CallWhenRunning", InjectClock) + HostIntegration : UseShutdownHandler));
         }
 
         private static bool IsLifetime(INamedTypeSymbol type, INamedTypeSymbol lifetime)

@@ -19,8 +19,14 @@ internal static class Collectable
     {
         // Off the stack that completed the server's last task: its frames would otherwise still hold the server.
         await Task.Yield();
-        for (var i = 0; i < 3 && references.Any(r => r.IsAlive); i++)
+        for (var i = 0; i < 20 && references.Any(r => r.IsAlive); i++)
         {
+            // A thread that has just completed the server's last task may still be unwinding on a loaded machine.
+            if (i >= 3)
+            {
+                await Task.Delay(10);
+            }
+
             GC.Collect();
             GC.WaitForPendingFinalizers();
         }

@@ -47,6 +47,7 @@ public sealed class BackgroundProcesses
     private readonly HashSet<BackgroundProcess> _running = new();
     private readonly Dictionary<string, ResourceUsage> _usageTotals = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _shutdown = new();
+    private readonly TaskCompletionSource _cancelled = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Clock _clock;
     private Task? _shutdownTask;
 
@@ -212,13 +213,18 @@ public sealed class BackgroundProcesses
         {
             Log.ForContext<BackgroundProcesses>().Error(ex, "A background process's cancellation callback threw during shutdown");
         }
+        finally
+        {
+            _cancelled.TrySetResult();
+        }
     }
 
     private async Task ShutdownCoreAsync(BackgroundProcess[] running, Task graceTask, CancellationTokenSource graceOver, TaskCompletionSource completion)
     {
         try
         {
-            var all = Task.WhenAll(running.Select(p => p.Task));
+            // The cancelling thread counts as one of them: until it returns, its frames still hold these processes.
+            var all = Task.WhenAll(running.Select(p => p.Task).Append(_cancelled.Task));
             var first = await Task.WhenAny(all, graceTask).ConfigureAwait(false);
             graceOver.Cancel();
             graceOver.Dispose();

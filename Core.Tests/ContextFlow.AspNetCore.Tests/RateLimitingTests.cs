@@ -1,0 +1,86 @@
+using System.Linq;
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Threading.Tasks;
+using ContextFlow.AspNetCore.Tests.Support;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace ContextFlow.AspNetCore.Tests;
+
+public sealed class RateLimitingTests : WebFixture
+{
+    [Test]
+    public async Task OverTheLimit_Is429WithRetryAfterAndProblemDetails_ThroughUseRateLimiter()
+    {
+        await using var app = await StartAsync(rateHz: 0.5, burst: 3);
+        await app.ProvisionAsync("alpha.test");
+        await app.ProvisionAsync("beta.test");
+
+        var statuses = await Task.WhenAll(Enumerable.Range(0, 3).Select(async _ => (int)(await app.GetAsync("alpha.test", "/whoami")).StatusCode));
+        using var limited = await app.GetAsync("alpha.test", "/whoami");
+        var problem = await limited.Content.ReadFromJsonAsync<JsonElement>();
+        using var otherServer = await app.GetAsync("beta.test", "/whoami");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(statuses, Is.All.EqualTo(200));
+            Assert.That((int)limited.StatusCode, Is.EqualTo(429));
+            Assert.That(limited.Headers.RetryAfter?.Delta?.TotalSeconds, Is.EqualTo(2), "0.5 Hz: two seconds, rounded up to whole seconds");
+            Assert.That(limited.Content.Headers.ContentType?.MediaType, Is.EqualTo("application/problem+json"));
+            Assert.That(problem.GetProperty("status").GetInt32(), Is.EqualTo(429));
+            Assert.That(problem.GetProperty("title").GetString(), Is.EqualTo("Too Many Requests"));
+            Assert.That((int)otherServer.StatusCode, Is.EqualTo(200), "each server limits on its own");
+        });
+    }
+
+    [Test]
+    public async Task Rejection_IsLoggedInTheRequestsContext()
+    {
+        await using var app = await StartAsync(rateHz: 0.1, burst: 1);
+        await app.ProvisionAsync("alpha.test");
+
+        await app.GetAsync("alpha.test", "/whoami");
+        await app.GetAsync("alpha.test", "/whoami");
+        for (var i = 0; i < 1000 && Log.Events.Count(e => Property(e, "SourceContext") == AccessLog.SourceContext) < 2; i++)
+        {
+            await Task.Delay(5);
+        }
+
+        var lines = Log.Events.Where(e => Property(e, "SourceContext") == AccessLog.SourceContext).ToList();
+        Assert.That(lines.Select(e => (Property(e, "Request"), Property(e, "Status"))), Is.EquivalentTo(new[] { ("GET-1", "200"), ("GET-2", "429") }));
+    }
+
+    [Test]
+    public async Task AdminApi_IsNotLimited()
+    {
+        await using var app = await StartAsync(rateHz: 0.1, burst: 1, admin: true);
+        await app.ProvisionAsync("alpha.test");
+
+        var statuses = new int[5];
+        for (var i = 0; i < statuses.Length; i++)
+        {
+            statuses[i] = (int)(await app.Client.GetAsync("/_contextflow/servers")).StatusCode;
+        }
+
+        Assert.That(statuses, Is.All.EqualTo(200));
+    }
+
+    private static Task<TestApp> StartAsync(double rateHz, double burst, bool admin = false) => TestApp.StartAsync(
+        a =>
+        {
+            a.UseContextFlow();
+            a.UseRateLimiter();
+            Endpoints.MapHandlers(a);
+            if (admin)
+            {
+                a.MapContextFlowAdmin();
+            }
+        },
+        configure: b => b.Services.AddRateLimiter(o => o.UseContextFlowLimiter(l =>
+        {
+            l.RateHz = rateHz;
+            l.BurstCount = burst;
+        })));
+}

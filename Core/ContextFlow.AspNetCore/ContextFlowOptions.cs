@@ -1,0 +1,85 @@
+using System;
+using ContextFlow.Hosting;
+using ContextFlow.Time;
+
+namespace ContextFlow.AspNetCore;
+
+/// <summary>
+/// How <c>services.AddContextFlow(...)</c> and <c>app.UseContextFlow()</c> serve many tenants on one listener: how a
+/// request finds its server, the process's running signal, and how much usage history the admin API keeps.
+/// </summary>
+/// <remarks>
+/// Read once, when the application's services are built; changing an instance afterwards has no effect. Not
+/// thread-safe while being configured, which happens on one thread at start-up.
+/// </remarks>
+/// <example>
+/// <code>
+/// builder.Services.AddContextFlow(options =>
+/// {
+///     options.TenantResolver = TenantResolver.Header("X-Tenant");
+///     options.TrustRequestIdHeader = false;
+/// });
+/// </code>
+/// </example>
+public sealed class ContextFlowOptions
+{
+    /// <summary>The prefix of the admin API and dashboard; requests under it are not routed to a server.</summary>
+    public const string AdminPathPrefix = "/_contextflow";
+
+    private TenantResolver _tenantResolver = TenantResolver.Host();
+    private TimeSpan _sampleInterval = TimeSpan.FromSeconds(2);
+    private int _samples = 150;
+
+    /// <summary>
+    /// Chooses the server of each request; <see cref="TenantResolver.Host()"/> (the <c>Host</c> header, as virtual hosts
+    /// do) by default.
+    /// </summary>
+    /// <exception cref="ArgumentNullException">The value is <see langword="null"/>.</exception>
+    public TenantResolver TenantResolver
+    {
+        get => _tenantResolver;
+        set => _tenantResolver = value ?? throw new ArgumentNullException(nameof(value));
+    }
+
+    /// <summary>
+    /// The running signal of the process's <see cref="ServerHost"/>, which the host marks when the Generic Host has
+    /// started; <see cref="RunningSignal.Process"/> when <see langword="null"/>. Build every server with the same one.
+    /// </summary>
+    public RunningSignal? Running { get; set; }
+
+    /// <summary>
+    /// Whether an incoming <c>X-Request-Id</c> header (up to 128 printable ASCII characters) becomes the request's
+    /// <see cref="RequestInfo.RequestId"/>; otherwise, and when absent or unfit, <c>HttpContext.TraceIdentifier</c> does.
+    /// On by default, for a proxy in front that assigns ids; turn it off when clients reach the service directly.
+    /// </summary>
+    public bool TrustRequestIdHeader { get; set; } = true;
+
+    /// <summary>Carried as <see cref="RequestInfo.SiteTag"/> of every request: which listener it came through.</summary>
+    public string? SiteTag { get; set; }
+
+    /// <summary>How often each server's usage is sampled for the admin API's history; 2 seconds by default.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is under 100 ms or over one hour.</exception>
+    public TimeSpan SampleInterval
+    {
+        get => _sampleInterval;
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(value, TimeSpan.FromMilliseconds(100));
+            ArgumentOutOfRangeException.ThrowIfGreaterThan(value, TimeSpan.FromHours(1));
+            _sampleInterval = value;
+        }
+    }
+
+    /// <summary>How many samples of history each server keeps; 150 by default (five minutes at two seconds).</summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is under 2 or over 10,000.</exception>
+    public int Samples
+    {
+        get => _samples;
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(value, 2);
+            ArgumentOutOfRangeException.ThrowIfGreaterThan(value, 10_000);
+            _samples = value;
+        }
+    }
+}

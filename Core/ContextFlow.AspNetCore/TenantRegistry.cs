@@ -1,0 +1,91 @@
+using System;
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using ContextFlow.Hosting;
+using Microsoft.Extensions.Options;
+using Serilog;
+
+namespace ContextFlow.AspNetCore;
+
+/// <summary>
+/// The process's <see cref="ServerHost"/> and what the web layer keeps per hosted server (<see cref="TenantState"/>):
+/// created on first need, dropped when the server shuts down, so a deprovisioned server stays collectable.
+/// </summary>
+/// <remarks>Thread-safe. One per application: it owns the host and the meter listener.</remarks>
+internal sealed class TenantRegistry : IDisposable
+{
+    private readonly object _gate = new();
+    private readonly ConcurrentDictionary<Server, TenantState> _states = new(ReferenceEqualityComparer.Instance);
+
+    public TenantRegistry(IOptions<ContextFlowOptions> options)
+    {
+        Options = options.Value;
+        Host = new ServerHost(Options.Running);
+        Usage = new BackgroundUsageMeter();
+        Host.ServerProvisioned += (_, e) => For(e.Server);
+        Host.ServerShutDown += (_, e) => Remove(e.Server);
+    }
+
+    public ServerHost Host { get; }
+
+    public ContextFlowOptions Options { get; }
+
+    public BackgroundUsageMeter Usage { get; }
+
+    /// <summary>
+    /// The state of a hosted server, created on first call; <see langword="null"/> once the server has begun to shut
+    /// down (it can no longer take the shutdown handler that drains its requests).
+    /// </summary>
+    public TenantState? For(Server server)
+    {
+        if (_states.TryGetValue(server, out var state))
+        {
+            return state;
+        }
+
+        lock (_gate)
+        {
+            if (_states.TryGetValue(server, out state))
+            {
+                return state;
+            }
+
+            state = TenantState.TryCreate(server, this);
+            if (state is not null)
+            {
+                _states[server] = state;
+            }
+
+            return state;
+        }
+    }
+
+    /// <summary>The state of a server if it has one already (never creates one).</summary>
+    public TenantState? Peek(Server server) => _states.TryGetValue(server, out var state) ? state : null;
+
+    public void Dispose()
+    {
+        Usage.Dispose();
+        foreach (var state in _states.Values)
+        {
+            state.Dispose();
+        }
+
+        _states.Clear();
+    }
+
+    private void Remove(Server server)
+    {
+        TenantState? state;
+        lock (_gate)
+        {
+            _states.TryRemove(server, out state);
+        }
+
+        if (state is not null)
+        {
+            state.Dispose();
+            Log.ForContext<TenantRegistry>().Debug("Released the web state of server {ServerName}", server.ServerName);
+        }
+    }
+}
