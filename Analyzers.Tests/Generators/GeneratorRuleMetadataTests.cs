@@ -19,19 +19,16 @@ public sealed class GeneratorRuleMetadataTests
 
     private static IEnumerable<TestCaseData> Rules() => AllDescriptors().Select(d => new TestCaseData(d).SetArgDisplayNames(d.Id));
 
-    private static List<string> Ids(Type table) => table.GetFields(BindingFlags.Public | BindingFlags.Static)
-        .Select(f => (string)f.GetRawConstantValue()!)
-        .ToList();
-
     [Test]
-    public void EveryId_IsUniqueInThe9xxxBandAndReportedByTheAnalyzer()
+    public void Every9xxxId_IsReportedByTheAnalyzer_AndNothingElse()
     {
-        var ids = Ids(typeof(GeneratorDiagnosticIds));
+        var ids = typeof(DiagnosticIds).GetFields(BindingFlags.Public | BindingFlags.Static)
+            .Select(f => (string)f.GetRawConstantValue()!)
+            .Where(id => Regex.IsMatch(id, "^CTX9[0-9]{3}$"))
+            .ToList();
 
-        Assert.That(ids, Is.Unique);
-        Assert.That(ids, Has.All.Matches<string>(id => Regex.IsMatch(id, "^CTX9[0-9]{3}$")));
+        Assert.That(ids, Is.Not.Empty);
         Assert.That(AllDescriptors().Select(d => d.Id), Is.EquivalentTo(ids));
-        Assert.That(ids.Intersect(Ids(typeof(DiagnosticIds))), Is.Empty, "an ID is in both tables");
     }
 
     [TestCaseSource(nameof(Rules))]

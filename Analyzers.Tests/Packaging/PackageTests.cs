@@ -9,8 +9,8 @@ using ContextFlow.Analyzers.Tests.Support;
 namespace ContextFlow.Analyzers.Tests.Packaging;
 
 /// <summary>
-/// Packs ContextFlow into a folder feed, restores it into a throwaway consumer project and builds that project:
-/// what a user gets from the one NuGet package, analyzers included.
+/// Packs ContextFlow and ContextFlow.AspNetCore into a folder feed, restores them into throwaway consumer projects and
+/// builds those: what a user gets from the NuGet packages, analyzers included, also through the web package alone.
 /// </summary>
 [NonParallelizable]
 public sealed class PackageTests
@@ -24,9 +24,33 @@ public sealed class PackageTests
             <RestorePackagesPath>packages</RestorePackagesPath>
           </PropertyGroup>
           <ItemGroup>
-            <PackageReference Include="ContextFlow" Version="VERSION" />
+            <PackageReference Include="PACKAGE" Version="VERSION" />
           </ItemGroup>
         </Project>
+        """;
+
+    // A web consumer that references ContextFlow.AspNetCore only.
+    private const string WebSource = """
+        using ContextFlow.Hosting;
+        using Microsoft.AspNetCore.Builder;
+        using Microsoft.Extensions.DependencyInjection;
+
+        namespace Consumer;
+
+        public static class Web
+        {
+            public static WebApplication Build(string[] args)
+            {
+                var builder = WebApplication.CreateSlimBuilder(args);
+                builder.Services.AddContextFlow();
+                var app = builder.Build();
+                app.UseContextFlow();
+                app.MapContextFlowAdmin();
+                return app;
+            }
+
+            public static ServerHost Host(WebApplication app) => app.Services.GetRequiredService<ServerHost>();
+        }
         """;
 
     private const string CleanSource = """
@@ -59,6 +83,8 @@ public sealed class PackageTests
 
     private string _work = "";
     private string _package = "";
+    private string _webPackage = "";
+    private string _symbols = "";
     private string _version = "";
 
     [OneTimeSetUp]
@@ -70,11 +96,17 @@ public sealed class PackageTests
 
         // A version of its own per run: nothing restored earlier can stand in for this build.
         _version = "0.0.0-packagetest." + DateTime.UtcNow.ToString("yyyyMMddHHmmss");
-        var project = Path.Combine(TestReferences.RepositoryRoot, "Core", "ContextFlow", "ContextFlow.csproj");
-        var pack = Dotnet(_work, "pack", project, "-c", "Release", "-o", feed, "-p:PackageVersion=" + _version, "--no-restore");
-        Assert.That(pack.ExitCode, Is.Zero, pack.Output);
+        foreach (var project in new[] { "ContextFlow", "ContextFlow.AspNetCore" })
+        {
+            var path = Path.Combine(TestReferences.RepositoryRoot, "Core", project, project + ".csproj");
+            var pack = Dotnet(_work, "pack", path, "-c", "Release", "-o", feed, "-p:PackageVersion=" + _version, "--no-restore");
+            Assert.That(pack.ExitCode, Is.Zero, pack.Output);
+        }
 
-        _package = Directory.GetFiles(feed, "ContextFlow.*.nupkg").Single();
+        _package = Path.Combine(feed, $"ContextFlow.{_version}.nupkg");
+        _webPackage = Path.Combine(feed, $"ContextFlow.AspNetCore.{_version}.nupkg");
+        _symbols = Path.Combine(feed, $"ContextFlow.{_version}.snupkg");
+        Assert.That(new[] { _package, _webPackage }, Has.All.Matches<string>(File.Exists), string.Join('\n', Directory.GetFiles(feed)));
 
         var globalPackages = Environment.GetEnvironmentVariable("NUGET_PACKAGES") is { Length: > 0 } configured
             ? configured
@@ -113,9 +145,51 @@ public sealed class PackageTests
     }
 
     [Test]
+    public void Package_ShowsItsReadmeAndTags()
+    {
+        using var archive = ZipFile.OpenRead(_package);
+        var nuspec = Read(archive, archive.Entries.Single(e => e.FullName.EndsWith(".nuspec", StringComparison.Ordinal)).FullName);
+        var readme = Read(archive, "README.md");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(nuspec, Does.Contain("<readme>README.md</readme>"));
+            Assert.That(nuspec, Does.Match("<tags>[^<]*multi-tenant[^<]*</tags>"));
+            Assert.That(readme, Does.StartWith("# ContextFlow"));
+            Assert.That(readme, Does.Contain(".Enrich.FromLoggingContext()"));
+        });
+    }
+
+    [Test]
+    public void WebPackage_ShowsItsReadmeAndDependsOnContextFlow()
+    {
+        using var archive = ZipFile.OpenRead(_webPackage);
+        var nuspec = Read(archive, "ContextFlow.AspNetCore.nuspec");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(nuspec, Does.Contain("<readme>README.md</readme>"));
+            Assert.That(nuspec, Does.Match("<tags>[^<]*aspnetcore[^<]*</tags>"));
+            Assert.That(nuspec, Does.Contain($"<dependency id=\"ContextFlow\" version=\"{_version}\""));
+            Assert.That(Read(archive, "README.md"), Does.StartWith("# ContextFlow.AspNetCore"));
+        });
+    }
+
+    [Test]
+    public void SymbolsPackage_HoldsThePdbOfEveryTarget()
+    {
+        Assert.That(File.Exists(_symbols), Is.True, "no ContextFlow .snupkg next to the package");
+        using var archive = ZipFile.OpenRead(_symbols);
+        var entries = archive.Entries.Select(e => e.FullName).ToList();
+
+        Assert.That(entries, Does.Contain("lib/net8.0/ContextFlow.pdb"));
+        Assert.That(entries, Does.Contain("lib/net10.0/ContextFlow.pdb"));
+    }
+
+    [Test]
     public void ConsumerWithRawTimer_FailsWithCtx2001()
     {
-        var result = BuildConsumer("with-timer", CleanSource, RawTimerSource);
+        var result = BuildConsumer("with-timer", "ContextFlow", CleanSource, RawTimerSource);
 
         Assert.That(result.ExitCode, Is.Not.Zero, result.Output);
         Assert.That(result.Output, Does.Contain("error CTX2001"));
@@ -124,18 +198,40 @@ public sealed class PackageTests
     [Test]
     public void ConsumerWithoutRawTimer_BuildsWithNoWarnings()
     {
-        var result = BuildConsumer("clean", CleanSource);
+        var result = BuildConsumer("clean", "ContextFlow", CleanSource);
 
         Assert.That(result.ExitCode, Is.Zero, result.Output);
         Assert.That(result.Output, Does.Contain("0 Warning(s)"));
         Assert.That(result.Output, Does.Contain("0 Error(s)"));
     }
 
-    private (int ExitCode, string Output) BuildConsumer(string name, params string[] sources)
+    [Test]
+    public void WebConsumer_BuildsCleanAndGetsTheRulesThroughTheWebPackage()
+    {
+        var clean = BuildConsumer("web-clean", "ContextFlow.AspNetCore", WebSource);
+        var withTimer = BuildConsumer("web-with-timer", "ContextFlow.AspNetCore", WebSource, RawTimerSource);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(clean.ExitCode, Is.Zero, clean.Output);
+            Assert.That(clean.Output, Does.Contain("0 Warning(s)"));
+            Assert.That(withTimer.ExitCode, Is.Not.Zero, withTimer.Output);
+            Assert.That(withTimer.Output, Does.Contain("error CTX2001"));
+        });
+    }
+
+    private static string Read(ZipArchive archive, string entry)
+    {
+        using var reader = new StreamReader(archive.GetEntry(entry)!.Open());
+        return reader.ReadToEnd();
+    }
+
+    private (int ExitCode, string Output) BuildConsumer(string name, string package, params string[] sources)
     {
         var folder = Path.Combine(_work, name);
         Directory.CreateDirectory(folder);
-        File.WriteAllText(Path.Combine(folder, "Consumer.csproj"), ConsumerProject.Replace("VERSION", _version));
+        // A plain library project: the web package brings the ASP.NET Core shared framework with it.
+        File.WriteAllText(Path.Combine(folder, "Consumer.csproj"), ConsumerProject.Replace("PACKAGE", package).Replace("VERSION", _version));
         for (var i = 0; i < sources.Length; i++)
         {
             File.WriteAllText(Path.Combine(folder, $"Source{i}.cs"), sources[i]);

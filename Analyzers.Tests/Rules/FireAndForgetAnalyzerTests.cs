@@ -71,4 +71,49 @@ public sealed class FireAndForgetAnalyzerTests
             Task SyncInBackground() => Task.CompletedTask;
         }
         """);
+
+    [Test]
+    public Task FaultObserverOnAnExistingTask_DoesNotReport() => Verify.VerifyAnalyzerAsync("""
+        using System;
+        using System.Threading;
+        using System.Threading.Tasks;
+
+        class C
+        {
+            private Task _pump = Task.CompletedTask;
+            private Task Pump => _pump;
+
+            void M(Task started)
+            {
+                var local = Task.CompletedTask;
+                _ = local.ContinueWith(t => Observe(t.Exception!), TaskContinuationOptions.OnlyOnFaulted);
+                started.ContinueWith(Observe, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously);
+                _ = _pump.ContinueWith(Observe, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+                _ = Pump.ContinueWith(Observe, TaskContinuationOptions.OnlyOnFaulted);
+            }
+
+            static void Observe(Task task) { }
+            static void Observe(Exception exception) { }
+        }
+        """);
+
+    [Test]
+    public Task ContinuationThatDoesNewWorkOrFollowsNewWork_Reports() => Verify.VerifyAnalyzerAsync("""
+        using System.Threading.Tasks;
+
+        class C
+        {
+            void M(Task started)
+            {
+                _ = {|CTX3001:started.ContinueWith(_ => Work())|};
+                _ = {|CTX3001:started.ContinueWith(_ => Work(), TaskContinuationOptions.OnlyOnRanToCompletion)|};
+                _ = {|CTX3001:started.ContinueWith(Observe, TaskContinuationOptions.NotOnFaulted)|};
+                _ = {|CTX3001:WorkAsync().ContinueWith(Observe, TaskContinuationOptions.OnlyOnFaulted)|};
+            }
+
+            static void Observe(Task task) { }
+            static void Work() { }
+            static Task WorkAsync() => Task.CompletedTask;
+        }
+        """);
 }

@@ -2,15 +2,12 @@ using Microsoft.CodeAnalysis;
 
 namespace ContextFlow.Analyzers;
 
-/// <summary>Every <see cref="DiagnosticDescriptor"/> ContextFlow reports, each with a help link to its page.</summary>
+/// <summary>Every <see cref="DiagnosticDescriptor"/> of the analyzers (CTX1xxx–CTX3xxx), named by its rule's stem.</summary>
 public static class Descriptors
 {
-    /// <summary>Where the rule pages live; the help link of rule X is <c>{HelpLinkBase}X.md</c>.</summary>
-    public const string HelpLinkBase = "https://github.com/contextflow/contextflow/blob/main/docs/rules/";
-
-    private const string ContextCategory = "ContextFlow.Context";
-    private const string TimeCategory = "ContextFlow.Time";
-    private const string BackgroundCategory = "ContextFlow.Background";
+    private const string ContextCategory = DescriptorFactory.ContextCategory;
+    private const string TimeCategory = DescriptorFactory.TimeCategory;
+    private const string BackgroundCategory = DescriptorFactory.BackgroundCategory;
 
     public static readonly DiagnosticDescriptor ContextBoundaryWithoutReason = Create(
         DiagnosticIds.ContextBoundaryWithoutReason,
@@ -19,15 +16,15 @@ public static class Descriptors
         "The [ContextBoundary] on '{0}' gives no reason; say why this code must step outside the context rules",
         "[ContextBoundary] silences the context and time rules; the reason is what a reviewer reads to accept that.");
 
-    public static readonly DiagnosticDescriptor UndisposedContextScope = Create(
-        DiagnosticIds.UndisposedContextScope,
+    public static readonly DiagnosticDescriptor UndisposedScope = Create(
+        DiagnosticIds.UndisposedScope,
         ContextCategory,
         "Dispose every LoggingContextScope with 'using'",
         "The LoggingContextScope returned by '{0}' is not disposed; declare it with 'using' so the previous context is restored",
         "A scope that is never disposed leaves its context current after the caller returns, so later log lines and usage are charged to the wrong request.");
 
-    public static readonly DiagnosticDescriptor SentinelProducingApi = Create(
-        DiagnosticIds.SentinelProducingApi,
+    public static readonly DiagnosticDescriptor SentinelApi = Create(
+        DiagnosticIds.SentinelApi,
         ContextCategory,
         "Do not suppress ExecutionContext flow outside a context boundary",
         "'{0}' runs work without the caller's ExecutionContext, in the sentinel context; {1}",
@@ -47,8 +44,8 @@ public static class Descriptors
         "'{0}' is a raw delay that tests cannot control and shutdown cannot cancel; {1}",
         "Task.Delay and Thread.Sleep bypass the server's TimeProvider, so tests cannot advance them and shutdown cannot cancel them.");
 
-    public static readonly DiagnosticDescriptor RawWhenRunningCallback = Create(
-        DiagnosticIds.RawWhenRunningCallback,
+    public static readonly DiagnosticDescriptor RawLifetimeCallback = Create(
+        DiagnosticIds.RawLifetimeCallback,
         TimeCategory,
         "Register startup and shutdown callbacks through the server",
         "'{0}' registers a raw lifetime callback that runs outside any logging context; {1}",
@@ -68,9 +65,6 @@ public static class Descriptors
         "'{0}' starts work that nobody awaits, in the caller's context; {1}",
         "Unobserved work inherits the caller's context, outlives it, hides its exceptions and is not awaited on shutdown.");
 
-    /// <summary>The help link of a rule.</summary>
-    public static string HelpLink(string id) => HelpLinkBase + id + ".md";
-
     private static DiagnosticDescriptor Create(string id, string category, string title, string message, string description) =>
-        new(id, title, message, category, DiagnosticSeverity.Error, isEnabledByDefault: true, description, HelpLink(id));
+        DescriptorFactory.Create(id, category, title, message, description);
 }

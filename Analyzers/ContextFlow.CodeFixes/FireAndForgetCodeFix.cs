@@ -4,7 +4,7 @@ using System.Text;
 using System.Threading.Tasks;
 using ContextFlow.Analyzers;
 using ContextFlow.Analyzers.Rules;
-using ContextFlow.Analyzers.Support;
+using ContextFlow.Analyzers.Internals;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp;
@@ -18,48 +18,39 @@ namespace ContextFlow.CodeFixes;
 /// <c>_ = backgroundProcesses.RunAsBackgroundProcess("name", ct => ...)</c>.
 /// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(FireAndForgetCodeFix)), Shared]
-public sealed class FireAndForgetCodeFix : CodeFixProvider
+public sealed class FireAndForgetCodeFix : ContextFlowCodeFixProvider
 {
-    public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(DiagnosticIds.FireAndForget);
-
-    public override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
-
-    public override async Task RegisterCodeFixesAsync(CodeFixContext context)
+    public FireAndForgetCodeFix()
+        : base(DiagnosticIds.FireAndForget)
     {
-        var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
-        var model = await context.Document.GetSemanticModelAsync(context.CancellationToken).ConfigureAwait(false);
-        if (root is null || model is null)
+    }
+
+    private protected override async Task RegisterAsync(FixSite fix)
+    {
+        var (context, diagnostic, model) = (fix.Context, fix.Diagnostic, fix.Model);
+        if (fix.Shape is not { } shape || fix.Node is not InvocationExpressionSyntax site)
         {
             return;
         }
 
-        foreach (var diagnostic in context.Diagnostics)
+        var parameter = FreeParameterName(model, site.SpanStart);
+        var work = shape == FireAndForgetAnalyzer.RunShape ? FromRun(site, parameter) : FromCall(site, parameter);
+        if (work is null)
         {
-            if (!diagnostic.Properties.TryGetValue(Advice.ShapeKey, out var shape) ||
-                root.FindNode(diagnostic.Location.SourceSpan, false, true) is not InvocationExpressionSyntax site)
-            {
-                continue;
-            }
-
-            var parameter = FreeParameterName(model, site.SpanStart);
-            var work = shape == FireAndForgetAnalyzer.RunShape ? FromRun(site, parameter) : FromCall(site, parameter);
-            if (work is null)
-            {
-                continue;
-            }
-
-            // An expression statement becomes a discard, which is how a started background process is let go.
-            SyntaxNode old = site.Parent is ExpressionStatementSyntax statement ? statement : site;
-            await TargetedFix.RegisterAsync(context, diagnostic, "Run as a background process of {0}", EquivalenceKeys.UseBackgroundProcessPrefix,
-                target =>
-                {
-                    var call = TargetedFix.Call(target, "RunAsBackgroundProcess",
-                        LiteralExpression(SyntaxKind.StringLiteralExpression, Literal(work.Value.Name)), work.Value.Lambda);
-                    return old is ExpressionStatementSyntax
-                        ? (old, ExpressionStatement(AssignmentExpression(SyntaxKind.SimpleAssignmentExpression, ParseExpression("_"), call)))
-                        : (old, call);
-                }).ConfigureAwait(false);
+            return;
         }
+
+        // An expression statement becomes a discard, which is how a started background process is let go.
+        SyntaxNode old = site.Parent is ExpressionStatementSyntax statement ? statement : site;
+        await TargetedFix.RegisterAsync(context, diagnostic, "Run as a background process of {0}", EquivalenceKeys.UseBackgroundProcessPrefix,
+            target =>
+            {
+                var call = TargetedFix.Call(target, "RunAsBackgroundProcess",
+                    LiteralExpression(SyntaxKind.StringLiteralExpression, Literal(work.Value.Name)), work.Value.Lambda);
+                return old is ExpressionStatementSyntax
+                    ? (old, ExpressionStatement(AssignmentExpression(SyntaxKind.SimpleAssignmentExpression, ParseExpression("_"), call)))
+                    : (old, call);
+            }).ConfigureAwait(false);
     }
 
     /// <summary><c>Task.Run(() => X())</c>, <c>Task.Run(async () => { ... })</c> or <c>Task.Run(XAsync)</c>.</summary>

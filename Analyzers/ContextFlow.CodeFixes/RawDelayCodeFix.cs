@@ -5,7 +5,7 @@ using System.Linq;
 using System.Threading.Tasks;
 using ContextFlow.Analyzers;
 using ContextFlow.Analyzers.Rules;
-using ContextFlow.Analyzers.Support;
+using ContextFlow.Analyzers.Internals;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -20,62 +20,53 @@ namespace ContextFlow.CodeFixes;
 /// in async code becomes <c>await clock.SleepAsync(d);</c>.
 /// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(RawDelayCodeFix)), Shared]
-public sealed class RawDelayCodeFix : CodeFixProvider
+public sealed class RawDelayCodeFix : ContextFlowCodeFixProvider
 {
-    public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(DiagnosticIds.RawDelay);
-
-    public override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
-
-    public override async Task RegisterCodeFixesAsync(CodeFixContext context)
+    public RawDelayCodeFix()
+        : base(DiagnosticIds.RawDelay)
     {
-        var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
-        var model = await context.Document.GetSemanticModelAsync(context.CancellationToken).ConfigureAwait(false);
-        if (root is null || model is null)
+    }
+
+    private protected override async Task RegisterAsync(FixSite fix)
+    {
+        var (context, diagnostic, model) = (fix.Context, fix.Diagnostic, fix.Model);
+        if (fix.Shape is not { } shape || fix.Node is not InvocationExpressionSyntax site ||
+            model.GetOperation(site, context.CancellationToken) is not IInvocationOperation invocation)
         {
             return;
         }
 
-        foreach (var diagnostic in context.Diagnostics)
+        var arguments = invocation.Arguments.Where(a => !a.IsImplicit && a.Parameter is not null).ToDictionary(a => a.Parameter!.Name);
+        var delay = Argument(arguments, "delay") ?? Argument(arguments, "millisecondsDelay") ??
+                    Argument(arguments, "timeout") ?? Argument(arguments, "millisecondsTimeout");
+        if (delay is null)
         {
-            if (!diagnostic.Properties.TryGetValue(Advice.ShapeKey, out var shape) ||
-                root.FindNode(diagnostic.Location.SourceSpan, false, true) is not InvocationExpressionSyntax site ||
-                model.GetOperation(site, context.CancellationToken) is not IInvocationOperation invocation)
-            {
-                continue;
-            }
+            return;
+        }
 
-            var arguments = invocation.Arguments.Where(a => !a.IsImplicit && a.Parameter is not null).ToDictionary(a => a.Parameter!.Name);
-            var delay = Argument(arguments, "delay") ?? Argument(arguments, "millisecondsDelay") ??
-                        Argument(arguments, "timeout") ?? Argument(arguments, "millisecondsTimeout");
-            if (delay is null)
-            {
-                continue;
-            }
+        var sleepArguments = new List<ExpressionSyntax> { delay };
+        if (Argument(arguments, "cancellationToken") is { } token)
+        {
+            sleepArguments.Add(token);
+        }
 
-            var sleepArguments = new List<ExpressionSyntax> { delay };
-            if (Argument(arguments, "cancellationToken") is { } token)
-            {
-                sleepArguments.Add(token);
-            }
-
-            switch (shape)
-            {
-                case RawDelayAnalyzer.DelayShape:
-                    await TargetedFix.RegisterAsync(context, diagnostic, "Use {0}.SleepAsync", EquivalenceKeys.UseClockPrefix,
-                        target => (site, TargetedFix.Call(target, "SleepAsync", sleepArguments.ToArray()))).ConfigureAwait(false);
-                    break;
-                case RawDelayAnalyzer.SleepShape when site.Parent is ExpressionStatementSyntax statement:
-                    await TargetedFix.RegisterAsync(context, diagnostic, "Use await {0}.SleepAsync", EquivalenceKeys.UseClockPrefix,
-                        target => (statement, ExpressionStatement(AwaitExpression(TargetedFix.Call(target, "SleepAsync", sleepArguments.ToArray()))))).ConfigureAwait(false);
-                    break;
-                case RawDelayAnalyzer.ContinueWithShape
-                    when site.Parent is MemberAccessExpressionSyntax { Parent: InvocationExpressionSyntax { ArgumentList.Arguments.Count: 1 } continueWith } &&
-                         TargetedFix.WithoutParameter(continueWith.ArgumentList.Arguments[0].Expression, null, model) is { } callback &&
-                         continueWith.ArgumentList.Arguments[0].Expression is LambdaExpressionSyntax:
-                    await TargetedFix.RegisterAsync(context, diagnostic, "Use {0}.CallLater", EquivalenceKeys.UseClockPrefix,
-                        target => (continueWith, TargetedFix.Call(target, "CallLater", delay, callback))).ConfigureAwait(false);
-                    break;
-            }
+        switch (shape)
+        {
+            case RawDelayAnalyzer.DelayShape:
+                await TargetedFix.RegisterAsync(context, diagnostic, "Use {0}.SleepAsync", EquivalenceKeys.UseClockPrefix,
+                    target => (site, TargetedFix.Call(target, "SleepAsync", sleepArguments.ToArray()))).ConfigureAwait(false);
+                break;
+            case RawDelayAnalyzer.SleepShape when site.Parent is ExpressionStatementSyntax statement:
+                await TargetedFix.RegisterAsync(context, diagnostic, "Use await {0}.SleepAsync", EquivalenceKeys.UseClockPrefix,
+                    target => (statement, ExpressionStatement(AwaitExpression(TargetedFix.Call(target, "SleepAsync", sleepArguments.ToArray()))))).ConfigureAwait(false);
+                break;
+            case RawDelayAnalyzer.ContinueWithShape
+                when site.Parent is MemberAccessExpressionSyntax { Parent: InvocationExpressionSyntax { ArgumentList.Arguments.Count: 1 } continueWith } &&
+                     TargetedFix.WithoutParameter(continueWith.ArgumentList.Arguments[0].Expression, null, model) is { } callback &&
+                     continueWith.ArgumentList.Arguments[0].Expression is LambdaExpressionSyntax:
+                await TargetedFix.RegisterAsync(context, diagnostic, "Use {0}.CallLater", EquivalenceKeys.UseClockPrefix,
+                    target => (continueWith, TargetedFix.Call(target, "CallLater", delay, callback))).ConfigureAwait(false);
+                break;
         }
     }
 

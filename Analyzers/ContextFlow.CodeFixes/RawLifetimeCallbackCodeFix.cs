@@ -3,7 +3,7 @@ using System.Composition;
 using System.Threading.Tasks;
 using ContextFlow.Analyzers;
 using ContextFlow.Analyzers.Rules;
-using ContextFlow.Analyzers.Support;
+using ContextFlow.Analyzers.Internals;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -12,31 +12,22 @@ namespace ContextFlow.CodeFixes;
 
 /// <summary>CTX2003: <c>lifetime.ApplicationStarted.Register(callback)</c> becomes <c>clock.CallWhenRunning(callback)</c>.</summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(RawLifetimeCallbackCodeFix)), Shared]
-public sealed class RawLifetimeCallbackCodeFix : CodeFixProvider
+public sealed class RawLifetimeCallbackCodeFix : ContextFlowCodeFixProvider
 {
-    public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(DiagnosticIds.RawWhenRunningCallback);
-
-    public override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
-
-    public override async Task RegisterCodeFixesAsync(CodeFixContext context)
+    public RawLifetimeCallbackCodeFix()
+        : base(DiagnosticIds.RawLifetimeCallback)
     {
-        var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
-        if (root is null)
+    }
+
+    private protected override async Task RegisterAsync(FixSite fix)
+    {
+        if (fix.Shape != RawLifetimeCallbackAnalyzer.StartedShape || fix.Node is not InvocationExpressionSyntax { ArgumentList.Arguments.Count: 1 } site)
         {
             return;
         }
 
-        foreach (var diagnostic in context.Diagnostics)
-        {
-            if (!diagnostic.Properties.TryGetValue(Advice.ShapeKey, out var shape) || shape != RawLifetimeCallbackAnalyzer.StartedShape ||
-                root.FindNode(diagnostic.Location.SourceSpan, false, true) is not InvocationExpressionSyntax { ArgumentList.Arguments.Count: 1 } site)
-            {
-                continue;
-            }
-
-            var callback = site.ArgumentList.Arguments[0].Expression.WithoutTrivia();
-            await TargetedFix.RegisterAsync(context, diagnostic, "Use {0}.CallWhenRunning", EquivalenceKeys.UseCallWhenRunningPrefix,
-                target => (site, TargetedFix.Call(target, "CallWhenRunning", callback))).ConfigureAwait(false);
-        }
+        var callback = site.ArgumentList.Arguments[0].Expression.WithoutTrivia();
+        await TargetedFix.RegisterAsync(fix.Context, fix.Diagnostic, "Use {0}.CallWhenRunning", EquivalenceKeys.UseCallWhenRunningPrefix,
+            target => (site, TargetedFix.Call(target, "CallWhenRunning", callback))).ConfigureAwait(false);
     }
 }

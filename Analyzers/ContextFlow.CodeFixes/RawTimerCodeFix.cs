@@ -4,7 +4,7 @@ using System.Linq;
 using System.Threading.Tasks;
 using ContextFlow.Analyzers;
 using ContextFlow.Analyzers.Rules;
-using ContextFlow.Analyzers.Support;
+using ContextFlow.Analyzers.Internals;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -17,59 +17,50 @@ namespace ContextFlow.CodeFixes;
 /// periodic one <c>clock.LoopingCall(period, () => ...)</c> (also for <c>TimeProvider.CreateTimer</c>).
 /// </summary>
 [ExportCodeFixProvider(Microsoft.CodeAnalysis.LanguageNames.CSharp, Name = nameof(RawTimerCodeFix)), Shared]
-public sealed class RawTimerCodeFix : CodeFixProvider
+public sealed class RawTimerCodeFix : ContextFlowCodeFixProvider
 {
-    public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(DiagnosticIds.RawTimer);
-
-    public override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
-
-    public override async Task RegisterCodeFixesAsync(CodeFixContext context)
+    public RawTimerCodeFix()
+        : base(DiagnosticIds.RawTimer)
     {
-        var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
-        var model = await context.Document.GetSemanticModelAsync(context.CancellationToken).ConfigureAwait(false);
-        if (root is null || model is null)
+    }
+
+    private protected override async Task RegisterAsync(FixSite fix)
+    {
+        var (context, diagnostic, model) = (fix.Context, fix.Diagnostic, fix.Model);
+        if (fix.Shape is not { } shape || fix.Node is not ExpressionSyntax site ||
+            model.GetOperation(site, context.CancellationToken) is not { } operation)
         {
             return;
         }
 
-        foreach (var diagnostic in context.Diagnostics)
+        var arguments = operation switch
         {
-            if (!diagnostic.Properties.TryGetValue(Advice.ShapeKey, out var shape) ||
-                root.FindNode(diagnostic.Location.SourceSpan, false, true) is not ExpressionSyntax site ||
-                model.GetOperation(site, context.CancellationToken) is not { } operation)
-            {
-                continue;
-            }
-
-            var arguments = operation switch
-            {
-                IObjectCreationOperation creation => creation.Arguments,
-                IInvocationOperation invocation => invocation.Arguments,
-                _ => ImmutableArray<IArgumentOperation>.Empty,
-            };
-            var byOrdinal = arguments.Where(a => a.Parameter is not null && !a.IsImplicit).ToDictionary(a => a.Parameter!.Ordinal);
-            if (byOrdinal.Count != 4 || byOrdinal[0].Value.Syntax is not ExpressionSyntax callback)
-            {
-                continue;
-            }
-
-            var periodic = shape == RawTimerAnalyzer.PeriodicShape;
-            var time = byOrdinal[periodic ? 3 : 2].Value;
-            var timeSyntax = time is IConversionOperation { IsImplicit: true } conversion ? conversion.Operand : time;
-            var lambda = TargetedFix.WithoutParameter(callback, byOrdinal[1].Value.Syntax as ExpressionSyntax, model);
-            if (lambda is null || timeSyntax.Syntax is not ExpressionSyntax timeExpression)
-            {
-                continue;
-            }
-
-            var member = periodic ? "LoopingCall" : "CallLater";
-            var span = TargetedFix.AsTimeSpan(timeExpression, timeSyntax.Type);
-            await TargetedFix.RegisterAsync(
-                context,
-                diagnostic,
-                "Use {0}." + member,
-                EquivalenceKeys.UseClockPrefix,
-                target => (site, TargetedFix.Call(target, member, span, lambda))).ConfigureAwait(false);
+            IObjectCreationOperation creation => creation.Arguments,
+            IInvocationOperation invocation => invocation.Arguments,
+            _ => ImmutableArray<IArgumentOperation>.Empty,
+        };
+        var byOrdinal = arguments.Where(a => a.Parameter is not null && !a.IsImplicit).ToDictionary(a => a.Parameter!.Ordinal);
+        if (byOrdinal.Count != 4 || byOrdinal[0].Value.Syntax is not ExpressionSyntax callback)
+        {
+            return;
         }
+
+        var periodic = shape == RawTimerAnalyzer.PeriodicShape;
+        var time = byOrdinal[periodic ? 3 : 2].Value;
+        var timeSyntax = time is IConversionOperation { IsImplicit: true } conversion ? conversion.Operand : time;
+        var lambda = TargetedFix.WithoutParameter(callback, byOrdinal[1].Value.Syntax as ExpressionSyntax, model);
+        if (lambda is null || timeSyntax.Syntax is not ExpressionSyntax timeExpression)
+        {
+            return;
+        }
+
+        var member = periodic ? "LoopingCall" : "CallLater";
+        var span = TargetedFix.AsTimeSpan(timeExpression, timeSyntax.Type);
+        await TargetedFix.RegisterAsync(
+            context,
+            diagnostic,
+            "Use {0}." + member,
+            EquivalenceKeys.UseClockPrefix,
+            target => (site, TargetedFix.Call(target, member, span, lambda))).ConfigureAwait(false);
     }
 }

@@ -13,49 +13,42 @@ namespace ContextFlow.CodeFixes;
 
 /// <summary>CTX1002: replaces an <c>Unsafe*</c> call with its flowing variant (<c>UnsafeRegister</c> → <c>Register</c>).</summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(SentinelApiCodeFix)), Shared]
-public sealed class SentinelApiCodeFix : CodeFixProvider
+public sealed class SentinelApiCodeFix : ContextFlowCodeFixProvider
 {
-    public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(DiagnosticIds.SentinelProducingApi);
-
-    public override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
-
-    public override async Task RegisterCodeFixesAsync(CodeFixContext context)
+    public SentinelApiCodeFix()
+        : base(DiagnosticIds.SentinelApi)
     {
-        var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
-        if (root is null)
+    }
+
+    private protected override async Task RegisterAsync(FixSite fix)
+    {
+        var (context, diagnostic) = (fix.Context, fix.Diagnostic);
+        if (!diagnostic.Properties.TryGetValue(SentinelApiAnalyzer.FlowingKey, out var flowing) || string.IsNullOrEmpty(flowing) ||
+            fix.Node is not InvocationExpressionSyntax invocation)
         {
             return;
         }
 
-        foreach (var diagnostic in context.Diagnostics)
+        SimpleNameSyntax? name = invocation.Expression switch
         {
-            if (!diagnostic.Properties.TryGetValue(SentinelApiAnalyzer.FlowingKey, out var flowing) || string.IsNullOrEmpty(flowing) ||
-                root.FindNode(diagnostic.Location.SourceSpan, false, true) is not InvocationExpressionSyntax invocation)
-            {
-                continue;
-            }
-
-            SimpleNameSyntax? name = invocation.Expression switch
-            {
-                MemberAccessExpressionSyntax access => access.Name,
-                SimpleNameSyntax simple => simple,
-                _ => null,
-            };
-            if (name is null)
-            {
-                continue;
-            }
-
-            var newRoot = root.ReplaceNode(name, IdentifierName(flowing!).WithTriviaFrom(name));
-            var fixedDocument = context.Document.WithSyntaxRoot(newRoot);
-            if (!await Validation.AddsNoErrorsAsync(context.Document, fixedDocument, context.CancellationToken).ConfigureAwait(false))
-            {
-                continue;
-            }
-
-            context.RegisterCodeFix(
-                CodeAction.Create($"Use '{flowing}'", _ => Task.FromResult(fixedDocument), EquivalenceKeys.UseFlowingVariant),
-                diagnostic);
+            MemberAccessExpressionSyntax access => access.Name,
+            SimpleNameSyntax simple => simple,
+            _ => null,
+        };
+        if (name is null)
+        {
+            return;
         }
+
+        var newRoot = fix.Root.ReplaceNode(name, IdentifierName(flowing!).WithTriviaFrom(name));
+        var fixedDocument = context.Document.WithSyntaxRoot(newRoot);
+        if (!await Validation.AddsNoErrorsAsync(context.Document, fixedDocument, context.CancellationToken).ConfigureAwait(false))
+        {
+            return;
+        }
+
+        context.RegisterCodeFix(
+            CodeAction.Create($"Use '{flowing}'", _ => Task.FromResult(fixedDocument), EquivalenceKeys.UseFlowingVariant),
+            diagnostic);
     }
 }

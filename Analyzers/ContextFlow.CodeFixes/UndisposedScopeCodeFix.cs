@@ -6,7 +6,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using ContextFlow.Analyzers;
 using ContextFlow.Analyzers.Rules;
-using ContextFlow.Analyzers.Support;
+using ContextFlow.Analyzers.Internals;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
@@ -19,33 +19,29 @@ namespace ContextFlow.CodeFixes;
 
 /// <summary>CTX1001: declares the scope with <c>using</c> (<c>using var scope = ctx.Enter();</c>).</summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(UndisposedScopeCodeFix)), Shared]
-public sealed class UndisposedScopeCodeFix : CodeFixProvider
+public sealed class UndisposedScopeCodeFix : ContextFlowCodeFixProvider
 {
     private const string Title = "Dispose the scope with 'using'";
 
-    public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(DiagnosticIds.UndisposedContextScope);
+    public UndisposedScopeCodeFix()
+        : base(DiagnosticIds.UndisposedScope)
+    {
+    }
 
     // Fixes in one block must not pick the same local name, so Fix All applies them one after another per document.
     public override FixAllProvider GetFixAllProvider() => FixAllProvider.Create(FixAllInDocumentAsync);
 
-    public override async Task RegisterCodeFixesAsync(CodeFixContext context)
+    private protected override Task RegisterAsync(FixSite fix)
     {
-        var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
-        var model = await context.Document.GetSemanticModelAsync(context.CancellationToken).ConfigureAwait(false);
-        if (root is null || model is null)
+        var (context, diagnostic) = (fix.Context, fix.Diagnostic);
+        if (FindStatement(fix.Root, diagnostic) is not null)
         {
-            return;
+            context.RegisterCodeFix(
+                CodeAction.Create(Title, ct => FixAsync(context.Document, new[] { diagnostic }, ct), EquivalenceKeys.AddUsing),
+                diagnostic);
         }
 
-        foreach (var diagnostic in context.Diagnostics)
-        {
-            if (FindStatement(root, diagnostic) is not null)
-            {
-                context.RegisterCodeFix(
-                    CodeAction.Create(Title, ct => FixAsync(context.Document, new[] { diagnostic }, ct), EquivalenceKeys.AddUsing),
-                    diagnostic);
-            }
-        }
+        return Task.CompletedTask;
     }
 
     private static async Task<Document?> FixAllInDocumentAsync(FixAllContext context, Document document, ImmutableArray<Diagnostic> diagnostics) =>

@@ -9,7 +9,6 @@ using System.Threading;
 using System.Threading.Tasks;
 using ContextFlow.AspNetCore.Tests.Support;
 using ContextFlow.Hosting;
-using ContextFlow.Serilog;
 using ContextFlow.Tests.Hosting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;

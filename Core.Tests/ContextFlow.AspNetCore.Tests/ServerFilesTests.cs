@@ -4,7 +4,6 @@ using System.Linq;
 using System.Threading.Tasks;
 using ContextFlow.AspNetCore.Tests.Support;
 using ContextFlow.Hosting;
-using ContextFlow.Serilog;
 using ContextFlow.Time;
 using Serilog;
 using Serilog.Core;

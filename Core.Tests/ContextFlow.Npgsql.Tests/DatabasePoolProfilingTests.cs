@@ -2,7 +2,6 @@ using System;
 using System.Linq;
 using System.Threading.Tasks;
 using ContextFlow.Npgsql.Tests.Support;
-using ContextFlow.Serilog;
 using Microsoft.Extensions.Time.Testing;
 using Serilog;
 using Serilog.Events;
@@ -14,7 +13,7 @@ public sealed class DatabasePoolProfilingTests : DatabaseFixture
     [Test]
     public async Task Report_LogsTheShareOfWallTimeAndTheTopThreeDescs_InALoopingCallOfTheServer()
     {
-        global::Serilog.Log.Logger = new LoggerConfiguration().MinimumLevel.Verbose().Enrich.FromLoggingContext().WriteTo.Sink(Log).CreateLogger();
+        Serilog.Log.Logger = new LoggerConfiguration().MinimumLevel.Verbose().Enrich.FromLoggingContext().WriteTo.Sink(Log).CreateLogger();
         var time = new FakeTimeProvider();
         var pool = NewPool("hs", time: time);
         pool.StartProfiling();

@@ -1,7 +1,6 @@
 using System;
 using System.Collections.Generic;
 using ContextFlow.Hosting;
-using ContextFlow.Serilog;
 using Serilog.Core;
 using Serilog.Events;
 
@@ -24,6 +23,9 @@ namespace ContextFlow.AspNetCore;
 /// </remarks>
 internal sealed class ServerFileSink : ILogEventSink, IDisposable
 {
+    // The property .Enrich.FromLoggingContext() puts each event's server name in (a documented name, see the README).
+    private const string ServerNameProperty = "ServerName";
+
     private readonly object _gate = new();
     private readonly ServerHost _host;
     private readonly Func<string, ILogEventSink> _open;
@@ -60,7 +62,7 @@ internal sealed class ServerFileSink : ILogEventSink, IDisposable
 
     public void Emit(LogEvent logEvent)
     {
-        if (!logEvent.Properties.TryGetValue(LoggingContextEnricher.ServerNameProperty, out var property) ||
+        if (!logEvent.Properties.TryGetValue(ServerNameProperty, out var property) ||
             property is not ScalarValue { Value: string name } || !_host.TryGetServer(name, out var server))
         {
             return;

@@ -29,9 +29,13 @@ internal sealed class TenantState : IDisposable
     private bool _disposed;
     private ILoopingCall? _sampling;
 
+    // Samples are timed on the server's clock, from this timestamp.
+    private readonly long _origin;
+
     private TenantState(Server server, TenantRegistry registry)
     {
         Server = server;
+        _origin = server.Clock.GetTimestamp();
         History = new UsageHistory(registry.Options.Samples);
         Registry = registry;
     }
@@ -111,12 +115,23 @@ internal sealed class TenantState : IDisposable
                 }
             }
 
-            if (_disposed || Server.Clock.IsShutdown)
+            if (_disposed)
             {
                 return null;
             }
 
-            var created = create(Server.Clock);
+            Ratelimiter<string> created;
+            try
+            {
+                created = create(Server.Clock);
+            }
+            catch (InvalidOperationException)
+            {
+                // The server's clock has shut down: a limiter can no longer schedule its pruning. Asking the clock
+                // first would race with its shutdown; scheduling after it throws, which cannot be stale.
+                return null;
+            }
+
             _limiters.Add((owner, created));
             return created;
         }
@@ -160,7 +175,6 @@ internal sealed class TenantState : IDisposable
             Requests,
             usage.CpuTime.TotalSeconds + background.CpuSeconds,
             usage.DbTxnDuration.TotalSeconds + background.DbSeconds,
-            Server.Clock.TimeProvider.GetTimestamp(),
-            Server.Clock.TimeProvider.TimestampFrequency);
+            Server.Clock.GetElapsedTime(_origin).TotalSeconds);
     }
 }

@@ -20,11 +20,11 @@ internal sealed class UsageHistory
         _ring = new Sample[samples + 1];
     }
 
-    public void Add(long requests, double cpuSeconds, double dbSeconds, long timestamp, long frequency)
+    public void Add(long requests, double cpuSeconds, double dbSeconds, double seconds)
     {
         lock (_gate)
         {
-            _ring[_next] = new Sample(requests, cpuSeconds, dbSeconds, timestamp / (double)frequency);
+            _ring[_next] = new Sample(requests, cpuSeconds, dbSeconds, seconds);
             _next = (_next + 1) % _ring.Length;
             _count = Math.Min(_count + 1, _ring.Length);
         }

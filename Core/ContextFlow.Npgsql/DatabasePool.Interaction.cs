@@ -46,14 +46,14 @@ public sealed partial class DatabasePool
             {
                 var id = Interlocked.Increment(ref _transactionCounter);
                 LogDebug("[TXN START] {{{Txn:l}}}", desc, id);
-                var start = _clock.TimeProvider.GetTimestamp();
+                var start = _clock.GetTimestamp();
                 try
                 {
                     return await RunAttemptsAsync(connection, desc, id, isolationLevel, typed, untyped, token).ConfigureAwait(false);
                 }
                 finally
                 {
-                    var duration = _clock.TimeProvider.GetElapsedTime(start);
+                    var duration = _clock.GetElapsedTime(start);
                     if (!context.IsSentinel)
                     {
                         context.RecordDatabaseTransaction(duration);
@@ -79,7 +79,7 @@ public sealed partial class DatabasePool
 
     private async Task<NpgsqlConnection> OpenAsync(LoggingContext context, DescStats stats, CancellationToken token)
     {
-        var start = _clock.TimeProvider.GetTimestamp();
+        var start = _clock.GetTimestamp();
         try
         {
             return await _dataSource.OpenConnectionAsync(token).ConfigureAwait(false);
@@ -87,7 +87,7 @@ public sealed partial class DatabasePool
         finally
         {
             // Waiting is usage whether or not a connection came of it (a cancelled wait was still spent).
-            var wait = _clock.TimeProvider.GetElapsedTime(start);
+            var wait = _clock.GetElapsedTime(start);
             if (!context.IsSentinel)
             {
                 context.RecordDatabaseScheduled(wait);
@@ -127,7 +127,7 @@ public sealed partial class DatabasePool
             }
             catch (PostgresException ex) when (IsRetryable(ex))
             {
-                Log.ForContext(global::Serilog.Core.Constants.SourceContextPropertyName, TransactionLogSource)
+                Log.ForContext(Serilog.Core.Constants.SourceContextPropertyName, TransactionLogSource)
                     .ForContext("SqlState", ex.SqlState)
                     .Warning("[TXN DEADLOCK] {{{Txn:l}}} {Attempt}/{MaxAttempts}", TransactionName(desc, id), attempt, MaxAttempts);
                 if (attempt == MaxAttempts || token.IsCancellationRequested)
@@ -158,7 +158,7 @@ public sealed partial class DatabasePool
             return;
         }
 
-        logger = logger.ForContext(global::Serilog.Core.Constants.SourceContextPropertyName, TransactionLogSource);
+        logger = logger.ForContext(Serilog.Core.Constants.SourceContextPropertyName, TransactionLogSource);
         if (seconds is { } s)
         {
             logger.Debug(template, TransactionName(desc, id), s);

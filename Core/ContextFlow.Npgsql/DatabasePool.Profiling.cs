@@ -45,7 +45,7 @@ public sealed partial class DatabasePool
             }
 
             _lastReport = _profile.Take();
-            _lastReportTimestamp = _clock.TimeProvider.GetTimestamp();
+            _lastReportTimestamp = _clock.GetTimestamp();
             _profiling = _clock.LoopingCall(ProfilingInterval, ReportDatabaseTime);
         }
     }
@@ -64,8 +64,8 @@ public sealed partial class DatabasePool
 
     private void ReportDatabaseTime()
     {
-        var now = _clock.TimeProvider.GetTimestamp();
-        var interval = _clock.TimeProvider.GetElapsedTime(_lastReportTimestamp, now);
+        var now = _clock.GetTimestamp();
+        var interval = _clock.GetElapsedTime(_lastReportTimestamp, now);
         var current = _profile.Take();
         var report = TransactionProfile.Describe(_lastReport, current, interval, top: 3);
         _lastReport = current;
@@ -74,7 +74,7 @@ public sealed partial class DatabasePool
         var logger = Log.Logger;
         if (logger.IsEnabled(LogEventLevel.Debug))
         {
-            logger.ForContext(global::Serilog.Core.Constants.SourceContextPropertyName, ProfileLogSource)
+            logger.ForContext(Serilog.Core.Constants.SourceContextPropertyName, ProfileLogSource)
                 .Debug("Total database time: {Percent:0.000}% {{{Top:l}}}", report.Percent, report.Top);
         }
     }

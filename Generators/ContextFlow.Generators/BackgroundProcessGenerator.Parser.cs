@@ -49,7 +49,7 @@ public sealed partial class BackgroundProcessGenerator
 
             if (SignatureProblem(method, known) is { } problem)
             {
-                valid = Checks.Report(diagnostics, GeneratorDescriptors.UnsupportedBackgroundProcess, Checks.LocationOf(method), method.Name, problem);
+                valid = Checks.Report(diagnostics, Descriptors.UnsupportedBackgroundProcess, Checks.LocationOf(method), method.Name, problem);
             }
 
             cancellationToken.ThrowIfCancellationRequested();
@@ -59,7 +59,7 @@ public sealed partial class BackgroundProcessGenerator
             var generatedName = GeneratedName(method);
             if (Checks.DeclaresByHand(type, generatedName) || HasTwin(method, known))
             {
-                valid = Checks.Report(diagnostics, GeneratorDescriptors.GeneratedMemberConflict, Checks.LocationOf(method), method.Name, generatedName, type.Name);
+                valid = Checks.Report(diagnostics, Descriptors.GeneratedMemberConflict, Checks.LocationOf(method), method.Name, generatedName, type.Name);
             }
 
             if (!valid)

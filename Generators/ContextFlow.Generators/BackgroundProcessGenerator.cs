@@ -1,4 +1,3 @@
-using System.Collections.Immutable;
 using ContextFlow.Generators.Common;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -14,18 +13,11 @@ namespace ContextFlow.Generators;
 public sealed partial class BackgroundProcessGenerator : IIncrementalGenerator
 {
     /// <inheritdoc />
-    public void Initialize(IncrementalGeneratorInitializationContext context)
-    {
-        var models = context.SyntaxProvider
-            .ForAttributeWithMetadataName(
-                KnownTypes.BackgroundProcessAttribute,
-                static (node, _) => node is MethodDeclarationSyntax,
-                static (syntax, cancellationToken) => Parser.Parse(
-                    new KnownTypes(syntax.SemanticModel.Compilation), (IMethodSymbol)syntax.TargetSymbol, syntax.Attributes[0], diagnostics: null, cancellationToken))
-            .WithTrackingName(TrackingNames.Parsed)
-            .SelectMany(static (model, _) => model is null ? ImmutableArray<Model>.Empty : ImmutableArray.Create(model))
-            .WithTrackingName(TrackingNames.Valid);
-
-        context.RegisterSourceOutput(models, static (output, model) => output.AddSource(model.HintName, Emitter.Emit(model)));
-    }
+    public void Initialize(IncrementalGeneratorInitializationContext context) => AttributePipeline.Register(
+        context,
+        KnownTypes.BackgroundProcessAttribute,
+        static (node, _) => node is MethodDeclarationSyntax,
+        static (syntax, known, cancellationToken) => Parser.Parse(known, (IMethodSymbol)syntax.TargetSymbol, syntax.Attributes[0], diagnostics: null, cancellationToken),
+        static model => model.HintName,
+        Emitter.Emit);
 }

@@ -63,7 +63,7 @@ public sealed partial class ContextDecoratorGenerator
             var valid = true;
             if (type.ContainingType is { } container && !SymbolText.IsPartialAll(container, out var notPartial))
             {
-                valid = Checks.Report(diagnostics, GeneratorDescriptors.NotInPartialType, Checks.LocationOf(type), type.Name, "ContextDecorator", notPartial!.Name);
+                valid = Checks.Report(diagnostics, Descriptors.NotInPartialType, Checks.LocationOf(type), type.Name, "ContextDecorator", notPartial!.Name);
             }
 
             var members = new List<MemberModel>();
@@ -229,7 +229,7 @@ public sealed partial class ContextDecoratorGenerator
 
         private static bool Unsupported(List<Diagnostic>? diagnostics, INamedTypeSymbol type, ISymbol member, string reason) =>
             Checks.Report(
-                diagnostics, GeneratorDescriptors.UnsupportedDecoratorMember,
+                diagnostics, Descriptors.UnsupportedDecoratorMember,
                 member.Locations.FirstOrDefault(l => l.IsInSource) ?? Checks.LocationOf(type), type.Name, member.ToDisplayString(), reason);
     }
 }

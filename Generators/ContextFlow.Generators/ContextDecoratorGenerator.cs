@@ -1,4 +1,3 @@
-using System.Collections.Immutable;
 using ContextFlow.Generators.Common;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -15,18 +14,11 @@ namespace ContextFlow.Generators;
 public sealed partial class ContextDecoratorGenerator : IIncrementalGenerator
 {
     /// <inheritdoc />
-    public void Initialize(IncrementalGeneratorInitializationContext context)
-    {
-        var models = context.SyntaxProvider
-            .ForAttributeWithMetadataName(
-                KnownTypes.ContextDecoratorAttribute,
-                static (node, _) => node is InterfaceDeclarationSyntax,
-                static (syntax, cancellationToken) => Parser.Parse(
-                    new KnownTypes(syntax.SemanticModel.Compilation), (INamedTypeSymbol)syntax.TargetSymbol, diagnostics: null, cancellationToken))
-            .WithTrackingName(TrackingNames.Parsed)
-            .SelectMany(static (model, _) => model is null ? ImmutableArray<Model>.Empty : ImmutableArray.Create(model))
-            .WithTrackingName(TrackingNames.Valid);
-
-        context.RegisterSourceOutput(models, static (output, model) => output.AddSource(model.HintName, Emitter.Emit(model)));
-    }
+    public void Initialize(IncrementalGeneratorInitializationContext context) => AttributePipeline.Register(
+        context,
+        KnownTypes.ContextDecoratorAttribute,
+        static (node, _) => node is InterfaceDeclarationSyntax,
+        static (syntax, known, cancellationToken) => Parser.Parse(known, (INamedTypeSymbol)syntax.TargetSymbol, diagnostics: null, cancellationToken),
+        static model => model.HintName,
+        Emitter.Emit);
 }

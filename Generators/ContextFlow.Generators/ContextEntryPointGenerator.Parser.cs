@@ -46,7 +46,7 @@ public sealed partial class ContextEntryPointGenerator
 
             if (SignatureProblem(method) is { } problem)
             {
-                valid = Checks.Report(diagnostics, GeneratorDescriptors.UnsupportedEntryPoint, Checks.LocationOf(method), method.Name, problem);
+                valid = Checks.Report(diagnostics, Descriptors.UnsupportedEntryPoint, Checks.LocationOf(method), method.Name, problem);
             }
 
             cancellationToken.ThrowIfCancellationRequested();
@@ -57,7 +57,7 @@ public sealed partial class ContextEntryPointGenerator
             if (Checks.DeclaresByHand(type, generatedName) ||
                 Checks.MarkedSiblings(method, KnownTypes.ContextEntryPointAttribute).Any(s => GeneratedName(s.Method) == generatedName))
             {
-                valid = Checks.Report(diagnostics, GeneratorDescriptors.GeneratedMemberConflict, Checks.LocationOf(method), method.Name, generatedName, type.Name);
+                valid = Checks.Report(diagnostics, Descriptors.GeneratedMemberConflict, Checks.LocationOf(method), method.Name, generatedName, type.Name);
             }
 
             if (!valid)

@@ -16,14 +16,14 @@ public sealed class GeneratorUsageAnalyzer : DiagnosticAnalyzer
 {
     /// <inheritdoc />
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(
-        GeneratorDescriptors.NotInPartialType,
-        GeneratorDescriptors.NoOwner,
-        GeneratorDescriptors.SeveralOwners,
-        GeneratorDescriptors.UnsupportedBackgroundProcess,
-        GeneratorDescriptors.UnsupportedEntryPoint,
-        GeneratorDescriptors.UnsupportedDecoratorMember,
-        GeneratorDescriptors.EmptyName,
-        GeneratorDescriptors.GeneratedMemberConflict);
+        Descriptors.NotInPartialType,
+        Descriptors.NoOwner,
+        Descriptors.SeveralOwners,
+        Descriptors.UnsupportedBackgroundProcess,
+        Descriptors.UnsupportedEntryPoint,
+        Descriptors.UnsupportedDecoratorMember,
+        Descriptors.EmptyName,
+        Descriptors.GeneratedMemberConflict);
 
     /// <inheritdoc />
     public override void Initialize(AnalysisContext context)

@@ -15,7 +15,6 @@ using System.Threading.Tasks;
 using Cluster;
 using ContextFlow;
 using ContextFlow.Orleans;
-using ContextFlow.Serilog;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;

@@ -13,7 +13,6 @@ using System.IO;
 using System.Linq;
 using ContextFlow;
 using ContextFlow.Hosting;
-using ContextFlow.Serilog;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.RateLimiting;

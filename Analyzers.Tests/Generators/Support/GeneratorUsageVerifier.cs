@@ -11,6 +11,18 @@ namespace ContextFlow.Analyzers.Tests.Generators.Support;
 /// <summary>Runs <see cref="GeneratorUsageAnalyzer"/> over a marked-up source (<c>{|CTX9001:…|}</c>) with the generator tests' references.</summary>
 internal static class GeneratorUsageVerifier
 {
+    /// <summary>The usings most test sources start with.</summary>
+    public const string Usings = """
+        using System;
+        using System.Threading;
+        using System.Threading.Tasks;
+        using ContextFlow;
+        using ContextFlow.Background;
+        using ContextFlow.Hosting;
+        using ContextFlow.Time;
+
+        """;
+
     /// <summary>No package to resolve: the references come from <see cref="GeneratorTestCompilation"/>.</summary>
     private static readonly ReferenceAssemblies s_noPackages = new("net10.0");
 

@@ -1,5 +1,4 @@
-using System.Collections.Immutable;
-using ContextFlow.Analyzers.Support;
+using ContextFlow.Analyzers.Internals;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
@@ -11,50 +10,46 @@ namespace ContextFlow.Analyzers.Rules;
 /// <c>[ContextBoundary]</c>.
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
-public sealed class ClockOutsideServerAnalyzer : DiagnosticAnalyzer
+public sealed class ClockOutsideServerAnalyzer : ContextFlowAnalyzer
 {
-    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(Descriptors.ClockOutsideServer);
-
-    public override void Initialize(AnalysisContext context)
+    public ClockOutsideServerAnalyzer()
+        : base(Descriptors.ClockOutsideServer)
     {
-        context.EnableConcurrentExecution();
-        context.ConfigureGeneratedCodeAnalysis(GeneratedCode.Flags);
-        context.RegisterCompilationStartAction(start =>
+    }
+
+    private protected override void Start(CompilationStartAnalysisContext start, RuleCompilation compilation)
+    {
+        if (compilation.Types.Clock is { } clock)
         {
-            var types = ContextFlowTypes.Create(start.Compilation);
-            if (types?.Clock is not { } clock)
+            start.RegisterOperationAction(new Context(compilation, clock).AnalyzeCreation, OperationKind.ObjectCreation);
+        }
+    }
+
+    private sealed class Context(RuleCompilation compilation, INamedTypeSymbol clock)
+    {
+        public void AnalyzeCreation(OperationAnalysisContext context)
+        {
+            var creation = (IObjectCreationOperation)context.Operation;
+            if (!ContextFlowTypes.Is(creation.Type, clock) || InsideServer(context.ContainingSymbol) ||
+                compilation.IsExempt(creation, context.ContainingSymbol, context.CancellationToken))
             {
                 return;
             }
 
-            var boundary = new ContextBoundary(types.ContextBoundaryAttribute);
-            var generated = new GeneratedCode(types);
-            start.RegisterOperationAction(c => Analyze(c, clock, types.Server, boundary, generated), OperationKind.ObjectCreation);
-        });
-    }
-
-    private static void Analyze(OperationAnalysisContext context, INamedTypeSymbol clock, INamedTypeSymbol? server, ContextBoundary boundary, GeneratedCode generated)
-    {
-        var creation = (IObjectCreationOperation)context.Operation;
-        if (!ContextFlowTypes.Is(creation.Type, clock) || InsideServer(context.ContainingSymbol, server) || boundary.Contains(creation, context.ContainingSymbol) ||
-            generated.Contains(creation, context.ContainingSymbol, context.CancellationToken))
-        {
-            return;
+            context.ReportDiagnostic(Diagnostic.Create(Descriptors.ClockOutsideServer, creation.Syntax.GetLocation()));
         }
 
-        context.ReportDiagnostic(Diagnostic.Create(Descriptors.ClockOutsideServer, creation.Syntax.GetLocation()));
-    }
-
-    private static bool InsideServer(ISymbol symbol, INamedTypeSymbol? server)
-    {
-        for (var type = symbol as INamedTypeSymbol ?? symbol.ContainingType; type is not null; type = type.ContainingType)
+        private bool InsideServer(ISymbol symbol)
         {
-            if (ContextFlowTypes.DerivesFrom(type, server))
+            for (var type = symbol as INamedTypeSymbol ?? symbol.ContainingType; type is not null; type = type.ContainingType)
             {
-                return true;
+                if (ContextFlowTypes.DerivesFrom(type, compilation.Types.Server))
+                {
+                    return true;
+                }
             }
-        }
 
-        return false;
+            return false;
+        }
     }
 }

@@ -1,5 +1,5 @@
 using System.Collections.Immutable;
-using ContextFlow.Analyzers.Support;
+using ContextFlow.Analyzers.Internals;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
@@ -10,10 +10,11 @@ namespace ContextFlow.Analyzers.Rules;
 /// CTX3001: work nobody awaits, outside a <c>[ContextBoundary]</c>: a discarded <c>Task.Run</c>,
 /// <c>Task.Factory.StartNew</c> or task-returning call, <c>ThreadPool.QueueUserWorkItem</c>, and a thread that is
 /// started but never joined. Discarding the task of <c>BackgroundProcesses.RunAsBackgroundProcess</c> (or of a
-/// ContextFlow-generated starter) is the sanctioned way and is not reported.
+/// ContextFlow-generated starter) is the sanctioned way and is not reported, nor is a fault observer: a discarded
+/// <c>task.ContinueWith(..., OnlyOnFaulted)</c> on a task that already exists.
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
-public sealed class FireAndForgetAnalyzer : DiagnosticAnalyzer
+public sealed class FireAndForgetAnalyzer : ContextFlowAnalyzer
 {
     /// <summary>A discarded <c>Task.Run(work)</c>: becomes <c>RunAsBackgroundProcess("name", ct => work)</c>.</summary>
     public const string RunShape = "Run";
@@ -23,146 +24,147 @@ public sealed class FireAndForgetAnalyzer : DiagnosticAnalyzer
 
     private const string Inject = "inject a ContextFlow.Background.BackgroundProcesses (or a ContextFlow.Hosting.Server) and use its RunAsBackgroundProcess";
 
-    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(Descriptors.FireAndForget);
+    // TaskContinuationOptions.OnlyOnFaulted: NotOnRanToCompletion | NotOnCanceled.
+    private const int OnlyOnFaulted = 0x50000;
 
-    public override void Initialize(AnalysisContext context)
+    public FireAndForgetAnalyzer()
+        : base(Descriptors.FireAndForget)
     {
-        context.EnableConcurrentExecution();
-        context.ConfigureGeneratedCodeAnalysis(GeneratedCode.Flags);
-        context.RegisterCompilationStartAction(start =>
+    }
+
+    private protected override void Start(CompilationStartAnalysisContext start, RuleCompilation compilation)
+    {
+        if (compilation.Types.Task is not null)
         {
-            var types = ContextFlowTypes.Create(start.Compilation);
-            if (types?.Task is null)
+            start.RegisterOperationAction(new Context(compilation).AnalyzeInvocation, OperationKind.Invocation);
+        }
+    }
+
+    private sealed class Context(RuleCompilation compilation)
+    {
+        private readonly ContextFlowTypes _types = compilation.Types;
+
+        public void AnalyzeInvocation(OperationAnalysisContext context)
+        {
+            var invocation = (IInvocationOperation)context.Operation;
+            if (Classify(invocation) is not var (what, shape) ||
+                compilation.IsExempt(invocation, context.ContainingSymbol, context.CancellationToken))
             {
                 return;
             }
 
-            var boundary = new ContextBoundary(types.ContextBoundaryAttribute);
-            var targets = new InjectionTargets(types.BackgroundProcesses, types.Server, "BackgroundProcesses");
-            var generated = new GeneratedCode(types);
-            start.RegisterOperationAction(c => Analyze(c, types, boundary, generated, targets), OperationKind.Invocation);
-        });
-    }
-
-    private static void Analyze(OperationAnalysisContext context, ContextFlowTypes types, ContextBoundary boundary, GeneratedCode generated, InjectionTargets targetFinder)
-    {
-        var invocation = (IInvocationOperation)context.Operation;
-        var method = invocation.TargetMethod;
-        var type = method.ContainingType;
-        string? shape;
-        string what;
-        if (method.Name == "QueueUserWorkItem" && ContextFlowTypes.Is(type, types.ThreadPool))
-        {
-            shape = null;
-            what = "ThreadPool.QueueUserWorkItem";
+            var targets = shape is null
+                ? ImmutableArray<string>.Empty
+                : compilation.BackgroundProcessTargets.Find(invocation, ContextBoundary.Enclosing(invocation, context.ContainingSymbol));
+            context.ReportDiagnostic(Diagnostic.Create(
+                Descriptors.FireAndForget,
+                invocation.Syntax.GetLocation(),
+                Advice.Properties(targets, shape),
+                what,
+                shape is null ? Inject : Advice.Use(targets, "RunAsBackgroundProcess", Inject)));
         }
-        else if (method.Name == "Start" && ContextFlowTypes.Is(type, types.Thread))
+
+        /// <summary>What the invocation starts and the shape a fix rewrites (null: no fix); null when it is not the rule's.</summary>
+        private (string What, string? Shape)? Classify(IInvocationOperation invocation)
         {
-            if (!NeverJoined(invocation))
+            var method = invocation.TargetMethod;
+            var type = method.ContainingType;
+            if (method.Name == "QueueUserWorkItem" && ContextFlowTypes.Is(type, _types.ThreadPool))
             {
-                return;
+                return ("ThreadPool.QueueUserWorkItem", null);
             }
 
-            shape = null;
-            what = "Thread.Start";
-        }
-        else if (IsDiscarded(invocation) && types.IsTaskLike(method.ReturnType))
-        {
-            if (method.Name == "Run" && ContextFlowTypes.Is(type, types.Task))
+            if (method.Name == "Start" && ContextFlowTypes.Is(type, _types.Thread))
             {
-                shape = invocation.Arguments.Length == 1 ? RunShape : null;
-                what = "Task.Run";
+                return NeverJoined(invocation) ? ("Thread.Start", null) : null;
             }
-            else if (method.Name == "StartNew" && (ContextFlowTypes.Is(type, types.TaskFactory) || ContextFlowTypes.Is(type.OriginalDefinition, types.TaskFactoryOfT)))
+
+            if (!invocation.IsDiscarded() || !_types.IsTaskLike(method.ReturnType))
             {
-                shape = null;
-                what = "Task.Factory.StartNew";
+                return null;
             }
-            else
+
+            if (method.Name == "Run" && ContextFlowTypes.Is(type, _types.Task))
             {
-                if (ContextFlowTypes.Is(type, types.BackgroundProcesses) || IsContextFlowGenerated(method, types))
-                {
-                    return;
-                }
-
-                shape = CallShape;
-                what = method.Name + "()";
+                return ("Task.Run", invocation.Arguments.Length == 1 ? RunShape : null);
             }
-        }
-        else
-        {
-            return;
-        }
 
-        if (boundary.Contains(invocation, context.ContainingSymbol) || generated.Contains(invocation, context.ContainingSymbol, context.CancellationToken))
-        {
-            return;
-        }
-
-        var targets = shape is null
-            ? ImmutableArray<string>.Empty
-            : targetFinder.Find(invocation, ContextBoundary.Enclosing(invocation, context.ContainingSymbol));
-        context.ReportDiagnostic(Diagnostic.Create(
-            Descriptors.FireAndForget,
-            invocation.Syntax.GetLocation(),
-            Advice.Properties(targets, shape),
-            what,
-            shape is null ? Inject : Advice.Use(targets, "RunAsBackgroundProcess", Inject)));
-    }
-
-    private static bool IsDiscarded(IOperation operation) => Advice.ParentSkippingConversions(operation) switch
-    {
-        IExpressionStatementOperation => true,
-        ISimpleAssignmentOperation assignment => Advice.WalkDownConversions(assignment.Target) is IDiscardOperation,
-        _ => false,
-    };
-
-    private static bool IsContextFlowGenerated(IMethodSymbol method, ContextFlowTypes types)
-    {
-        foreach (var attribute in method.GetAttributes())
-        {
-            if (ContextFlowTypes.Is(attribute.AttributeClass, types.GeneratedCodeAttribute) &&
-                attribute.ConstructorArguments.Length > 0 &&
-                attribute.ConstructorArguments[0].Value is string tool && tool.StartsWith("ContextFlow", System.StringComparison.Ordinal))
+            if (method.Name == "StartNew" && (ContextFlowTypes.Is(type, _types.TaskFactory) || ContextFlowTypes.Is(type.OriginalDefinition, _types.TaskFactoryOfT)))
             {
-                return true;
+                return ("Task.Factory.StartNew", null);
             }
+
+            if (ContextFlowTypes.Is(type, _types.BackgroundProcesses) || IsContextFlowGenerated(method) || IsFaultObserver(invocation))
+            {
+                return null;
+            }
+
+            return (method.Name + "()", CallShape);
         }
 
-        return false;
-    }
-
-    /// <summary>True for <c>new Thread(...).Start()</c> and for a local thread that the method never joins.</summary>
-    private static bool NeverJoined(IInvocationOperation start)
-    {
-        var instance = start.Instance is null ? null : Advice.WalkDownConversions(start.Instance);
-        if (instance is IObjectCreationOperation)
+        /// <summary>
+        /// <c>task.ContinueWith(observer, ..., OnlyOnFaulted, ...)</c> on a task that already exists (a local, parameter,
+        /// field or property): it only observes a fault of work already running, it starts none of its own. On a task
+        /// made in the same expression (<c>DoAsync().ContinueWith(...)</c>) the started work is still fire-and-forget.
+        /// </summary>
+        private bool IsFaultObserver(IInvocationOperation invocation)
         {
-            return true;
-        }
-
-        if (instance is not ILocalReferenceOperation local)
-        {
-            return false; // a thread kept in a member is joined by its owner
-        }
-
-        var root = start;
-        IOperation top = root;
-        while (top.Parent is not null)
-        {
-            top = top.Parent;
-        }
-
-        foreach (var operation in top.Descendants())
-        {
-            if (operation is IInvocationOperation { TargetMethod.Name: "Join", Instance: { } joined } &&
-                Advice.WalkDownConversions(joined) is ILocalReferenceOperation reference &&
-                SymbolEqualityComparer.Default.Equals(reference.Local, local.Local))
+            if (invocation.TargetMethod.Name != "ContinueWith" || !_types.IsTaskLike(invocation.TargetMethod.ContainingType) ||
+                invocation.Instance?.WalkDownConversions() is not (ILocalReferenceOperation or IParameterReferenceOperation or IFieldReferenceOperation or IPropertyReferenceOperation))
             {
                 return false;
             }
+
+            foreach (var argument in invocation.Arguments)
+            {
+                if (argument.Parameter?.Type is { Name: "TaskContinuationOptions" } &&
+                    argument.Value.WalkDownConversions().ConstantValue is { HasValue: true, Value: int options })
+                {
+                    return (options & OnlyOnFaulted) == OnlyOnFaulted;
+                }
+            }
+
+            return false;
         }
 
-        return true;
+        private bool IsContextFlowGenerated(IMethodSymbol method)
+        {
+            foreach (var attribute in method.GetAttributes())
+            {
+                if (ContextFlowTypes.Is(attribute.AttributeClass, _types.GeneratedCodeAttribute) &&
+                    attribute.ConstructorArguments.Length > 0 &&
+                    attribute.ConstructorArguments[0].Value is string tool && tool.StartsWith("ContextFlow", System.StringComparison.Ordinal))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        /// <summary>True for <c>new Thread(...).Start()</c> and for a local thread that the method never joins.</summary>
+        private static bool NeverJoined(IInvocationOperation start)
+        {
+            var instance = start.Instance?.WalkDownConversions();
+            if (instance is IObjectCreationOperation)
+            {
+                return true;
+            }
+
+            if (instance is not ILocalReferenceOperation local)
+            {
+                return false; // a thread kept in a member is joined by its owner
+            }
+
+            foreach (var operation in start.Root().Descendants())
+            {
+                if (operation is IInvocationOperation { TargetMethod.Name: "Join", Instance: { } joined } && joined.IsReferenceTo(local.Local))
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
     }
 }

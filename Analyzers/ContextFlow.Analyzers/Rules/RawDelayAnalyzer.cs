@@ -1,5 +1,4 @@
-using System.Collections.Immutable;
-using ContextFlow.Analyzers.Support;
+using ContextFlow.Analyzers.Internals;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
@@ -11,7 +10,7 @@ namespace ContextFlow.Analyzers.Rules;
 /// <c>Task.Delay(...).ContinueWith(...)</c>) anywhere, and <c>Thread.Sleep</c> in an async method or lambda.
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
-public sealed class RawDelayAnalyzer : DiagnosticAnalyzer
+public sealed class RawDelayAnalyzer : ContextFlowAnalyzer
 {
     /// <summary><c>Task.Delay(...)</c> used as a task: becomes <c>clock.SleepAsync(...)</c>.</summary>
     public const string DelayShape = "Delay";
@@ -24,68 +23,63 @@ public sealed class RawDelayAnalyzer : DiagnosticAnalyzer
 
     private const string Inject = "inject a ContextFlow.Time.Clock (or a ContextFlow.Hosting.Server) and wait with its SleepAsync";
 
-    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(Descriptors.RawDelay);
-
-    public override void Initialize(AnalysisContext context)
+    public RawDelayAnalyzer()
+        : base(Descriptors.RawDelay)
     {
-        context.EnableConcurrentExecution();
-        context.ConfigureGeneratedCodeAnalysis(GeneratedCode.Flags);
-        context.RegisterCompilationStartAction(start =>
+    }
+
+    private protected override void Start(CompilationStartAnalysisContext start, RuleCompilation compilation)
+    {
+        if (compilation.Types.Task is not null)
         {
-            var types = ContextFlowTypes.Create(start.Compilation);
-            if (types?.Task is null)
+            start.RegisterOperationAction(new Context(compilation).AnalyzeInvocation, OperationKind.Invocation);
+        }
+    }
+
+    private sealed class Context(RuleCompilation compilation)
+    {
+        private readonly ContextFlowTypes _types = compilation.Types;
+
+        public void AnalyzeInvocation(OperationAnalysisContext context)
+        {
+            var invocation = (IInvocationOperation)context.Operation;
+            var method = invocation.TargetMethod;
+            string shape;
+            string what;
+            if (method.Name == "Delay" && ContextFlowTypes.Is(method.ContainingType, _types.Task))
+            {
+                shape = invocation.ParentSkippingConversions() is IInvocationOperation { TargetMethod.Name: "ContinueWith", Instance: { } instance } &&
+                    instance.WalkDownConversions() == invocation ? ContinueWithShape : DelayShape;
+                what = "Task.Delay";
+            }
+            else if (method.Name == "Sleep" && ContextFlowTypes.Is(method.ContainingType, _types.Thread))
+            {
+                if (ContextBoundary.Enclosing(invocation, context.ContainingSymbol) is not IMethodSymbol { IsAsync: true })
+                {
+                    return; // a synchronous method may block its own thread
+                }
+
+                shape = SleepShape;
+                what = "Thread.Sleep";
+            }
+            else
             {
                 return;
             }
 
-            var boundary = new ContextBoundary(types.ContextBoundaryAttribute);
-            var targets = new InjectionTargets(types.Clock, types.Server, "Clock");
-            var generated = new GeneratedCode(types);
-            start.RegisterOperationAction(c => Analyze(c, types, boundary, generated, targets), OperationKind.Invocation);
-        });
-    }
-
-    private static void Analyze(OperationAnalysisContext context, ContextFlowTypes types, ContextBoundary boundary, GeneratedCode generated, InjectionTargets targetFinder)
-    {
-        var invocation = (IInvocationOperation)context.Operation;
-        var method = invocation.TargetMethod;
-        string shape;
-        string what;
-        if (method.Name == "Delay" && ContextFlowTypes.Is(method.ContainingType, types.Task))
-        {
-            var continuation = Advice.ParentSkippingConversions(invocation) as IInvocationOperation;
-            shape = continuation is { TargetMethod.Name: "ContinueWith" } && continuation.Instance is { } instance &&
-                Advice.WalkDownConversions(instance) == invocation ? ContinueWithShape : DelayShape;
-            what = "Task.Delay";
-        }
-        else if (method.Name == "Sleep" && ContextFlowTypes.Is(method.ContainingType, types.Thread))
-        {
-            if (ContextBoundary.Enclosing(invocation, context.ContainingSymbol) is not IMethodSymbol { IsAsync: true })
+            if (compilation.IsExempt(invocation, context.ContainingSymbol, context.CancellationToken))
             {
-                return; // a synchronous method may block its own thread
+                return;
             }
 
-            shape = SleepShape;
-            what = "Thread.Sleep";
+            var targets = compilation.ClockTargets.Find(invocation, ContextBoundary.Enclosing(invocation, context.ContainingSymbol));
+            var member = shape == ContinueWithShape ? "CallLater" : "SleepAsync";
+            context.ReportDiagnostic(Diagnostic.Create(
+                Descriptors.RawDelay,
+                invocation.Syntax.GetLocation(),
+                Advice.Properties(targets, shape),
+                what,
+                Advice.Use(targets, member, Inject)));
         }
-        else
-        {
-            return;
-        }
-
-        if (boundary.Contains(invocation, context.ContainingSymbol) || generated.Contains(invocation, context.ContainingSymbol, context.CancellationToken))
-        {
-            return;
-        }
-
-        var enclosing = ContextBoundary.Enclosing(invocation, context.ContainingSymbol);
-        var targets = targetFinder.Find(invocation, enclosing);
-        var member = shape == ContinueWithShape ? "CallLater" : "SleepAsync";
-        context.ReportDiagnostic(Diagnostic.Create(
-            Descriptors.RawDelay,
-            invocation.Syntax.GetLocation(),
-            Advice.Properties(targets, shape),
-            what,
-            Advice.Use(targets, member, Inject)));
     }
 }

@@ -1,5 +1,5 @@
 using System.Collections.Immutable;
-using ContextFlow.Analyzers.Support;
+using ContextFlow.Analyzers.Internals;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
@@ -11,7 +11,7 @@ namespace ContextFlow.Analyzers.Rules;
 /// <c>ApplicationStopped</c> outside a <c>[ContextBoundary]</c>.
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
-public sealed class RawLifetimeCallbackAnalyzer : DiagnosticAnalyzer
+public sealed class RawLifetimeCallbackAnalyzer : ContextFlowAnalyzer
 {
     /// <summary><c>ApplicationStarted.Register(callback)</c>: becomes <c>clock.CallWhenRunning(callback)</c>.</summary>
     public const string StartedShape = "Started";
@@ -25,76 +25,73 @@ public sealed class RawLifetimeCallbackAnalyzer : DiagnosticAnalyzer
     private const string HostIntegration = "; in a Generic Host application services.AddContextFlow() marks the process running when the host has started (IHostedLifecycleService.StartedAsync)";
     private const string UseShutdownHandler = "register a shutdown handler on the ContextFlow.Hosting.Server instead";
 
-    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(Descriptors.RawWhenRunningCallback);
-
-    public override void Initialize(AnalysisContext context)
+    public RawLifetimeCallbackAnalyzer()
+        : base(Descriptors.RawLifetimeCallback)
     {
-        context.EnableConcurrentExecution();
-        context.ConfigureGeneratedCodeAnalysis(GeneratedCode.Flags);
-        context.RegisterCompilationStartAction(start =>
+    }
+
+    private protected override void Start(CompilationStartAnalysisContext start, RuleCompilation compilation)
+    {
+        if (compilation.Types.HostApplicationLifetime is not null && compilation.Types.CancellationToken is not null)
         {
-            var types = ContextFlowTypes.Create(start.Compilation);
-            if (types?.HostApplicationLifetime is null || types.CancellationToken is null)
+            start.RegisterOperationAction(new Context(compilation).AnalyzeInvocation, OperationKind.Invocation);
+        }
+    }
+
+    private sealed class Context(RuleCompilation compilation)
+    {
+        private readonly ContextFlowTypes _types = compilation.Types;
+
+        public void AnalyzeInvocation(OperationAnalysisContext context)
+        {
+            var invocation = (IInvocationOperation)context.Operation;
+            var method = invocation.TargetMethod;
+            if (method.Name is not ("Register" or "UnsafeRegister") || !ContextFlowTypes.Is(method.ContainingType, _types.CancellationToken) ||
+                invocation.Instance?.WalkDownConversions() is not IPropertyReferenceOperation token)
             {
                 return;
             }
 
-            var boundary = new ContextBoundary(types.ContextBoundaryAttribute);
-            var targets = new InjectionTargets(types.Clock, types.Server, "Clock");
-            var generated = new GeneratedCode(types);
-            start.RegisterOperationAction(c => Analyze(c, types, boundary, generated, targets), OperationKind.Invocation);
-        });
-    }
+            var property = token.Property;
+            var shape = property.Name switch
+            {
+                "ApplicationStarted" => StartedShape,
+                "ApplicationStopping" or "ApplicationStopped" => StoppingShape,
+                _ => null,
+            };
+            if (shape is null || !IsLifetime(property.ContainingType, _types.HostApplicationLifetime!) ||
+                compilation.IsExempt(invocation, context.ContainingSymbol, context.CancellationToken))
+            {
+                return;
+            }
 
-    private static void Analyze(OperationAnalysisContext context, ContextFlowTypes types, ContextBoundary boundary, GeneratedCode generated, InjectionTargets targetFinder)
-    {
-        var invocation = (IInvocationOperation)context.Operation;
-        var method = invocation.TargetMethod;
-        if (method.Name is not ("Register" or "UnsafeRegister") || !ContextFlowTypes.Is(method.ContainingType, types.CancellationToken) ||
-            invocation.Instance is null || Advice.WalkDownConversions(invocation.Instance) is not IPropertyReferenceOperation token)
-        {
-            return;
+            var targets = shape == StartedShape
+                ? compilation.ClockTargets.Find(invocation, ContextBoundary.Enclosing(invocation, context.ContainingSymbol))
+                : ImmutableArray<string>.Empty;
+            context.ReportDiagnostic(Diagnostic.Create(
+                Descriptors.RawLifetimeCallback,
+                invocation.Syntax.GetLocation(),
+                Advice.Properties(targets, shape),
+                property.Name + "." + method.Name,
+                shape == StartedShape ? Advice.Use(targets, "CallWhenRunning", InjectClock) + HostIntegration : UseShutdownHandler));
         }
 
-        var property = token.Property;
-        var shape = property.Name switch
+        private static bool IsLifetime(INamedTypeSymbol type, INamedTypeSymbol lifetime)
         {
-            "ApplicationStarted" => StartedShape,
-            "ApplicationStopping" or "ApplicationStopped" => StoppingShape,
-            _ => null,
-        };
-        if (shape is null || !IsLifetime(property.ContainingType, types.HostApplicationLifetime!) || boundary.Contains(invocation, context.ContainingSymbol) ||
-            generated.Contains(invocation, context.ContainingSymbol, context.CancellationToken))
-        {
-            return;
-        }
-
-        var targets = shape == StartedShape
-            ? targetFinder.Find(invocation, ContextBoundary.Enclosing(invocation, context.ContainingSymbol))
-            : ImmutableArray<string>.Empty;
-        context.ReportDiagnostic(Diagnostic.Create(
-            Descriptors.RawWhenRunningCallback,
-            invocation.Syntax.GetLocation(),
-            Advice.Properties(targets, shape),
-            property.Name + "." + method.Name,
-            shape == StartedShape ? Advice.Use(targets, "CallWhenRunning", InjectClock) + HostIntegration : UseShutdownHandler));
-    }
-
-    private static bool IsLifetime(INamedTypeSymbol type, INamedTypeSymbol lifetime)
-    {
-        if (ContextFlowTypes.Is(type, lifetime))
-        {
-            return true;
-        }
-
-        foreach (var implemented in type.AllInterfaces)
-        {
-            if (ContextFlowTypes.Is(implemented, lifetime))
+            if (ContextFlowTypes.Is(type, lifetime))
             {
                 return true;
             }
-        }
 
-        return false;
+            foreach (var implemented in type.AllInterfaces)
+            {
+                if (ContextFlowTypes.Is(implemented, lifetime))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
     }
 }

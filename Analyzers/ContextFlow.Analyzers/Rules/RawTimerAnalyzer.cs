@@ -1,5 +1,5 @@
 using System.Collections.Immutable;
-using ContextFlow.Analyzers.Support;
+using ContextFlow.Analyzers.Internals;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
@@ -11,7 +11,7 @@ namespace ContextFlow.Analyzers.Rules;
 /// <c>TimeProvider.CreateTimer</c>) outside a <c>[ContextBoundary]</c>.
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
-public sealed class RawTimerAnalyzer : DiagnosticAnalyzer
+public sealed class RawTimerAnalyzer : ContextFlowAnalyzer
 {
     /// <summary>A callback timer that fires once (period infinite): becomes <c>CallLater</c>.</summary>
     public const string OneShotShape = "OneShot";
@@ -21,108 +21,103 @@ public sealed class RawTimerAnalyzer : DiagnosticAnalyzer
 
     private const string Inject = "inject a ContextFlow.Time.Clock (or a ContextFlow.Hosting.Server) and schedule with its CallLater or LoopingCall";
 
-    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(Descriptors.RawTimer);
-
-    public override void Initialize(AnalysisContext context)
+    public RawTimerAnalyzer()
+        : base(Descriptors.RawTimer)
     {
-        context.EnableConcurrentExecution();
-        context.ConfigureGeneratedCodeAnalysis(GeneratedCode.Flags);
-        context.RegisterCompilationStartAction(start =>
+    }
+
+    private protected override void Start(CompilationStartAnalysisContext start, RuleCompilation compilation)
+    {
+        var context = new Context(compilation);
+        start.RegisterOperationAction(context.AnalyzeCreation, OperationKind.ObjectCreation);
+        if (compilation.Types.TimeProvider is not null)
         {
-            var types = ContextFlowTypes.Create(start.Compilation);
-            if (types is null)
+            start.RegisterOperationAction(context.AnalyzeInvocation, OperationKind.Invocation);
+        }
+    }
+
+    private sealed class Context(RuleCompilation compilation)
+    {
+        private readonly ContextFlowTypes _types = compilation.Types;
+
+        public void AnalyzeCreation(OperationAnalysisContext context)
+        {
+            var creation = (IObjectCreationOperation)context.Operation;
+            var type = creation.Type;
+            if (type is null || !(ContextFlowTypes.Is(type, _types.ThreadingTimer) || ContextFlowTypes.Is(type, _types.TimersTimer) || ContextFlowTypes.Is(type, _types.PeriodicTimer)))
             {
                 return;
             }
 
-            var boundary = new ContextBoundary(types.ContextBoundaryAttribute);
-            var targets = new InjectionTargets(types.Clock, types.Server, "Clock");
-            var generated = new GeneratedCode(types);
-            start.RegisterOperationAction(c => AnalyzeCreation(c, types, boundary, generated, targets), OperationKind.ObjectCreation);
-            if (types.TimeProvider is not null)
+            var shape = ContextFlowTypes.Is(type, _types.ThreadingTimer) ? Shape(creation.Arguments) : null;
+            Report(context, creation, "new " + type.Name, shape);
+        }
+
+        public void AnalyzeInvocation(OperationAnalysisContext context)
+        {
+            var invocation = (IInvocationOperation)context.Operation;
+            var method = invocation.TargetMethod;
+            if (method.Name != "CreateTimer" || !ContextFlowTypes.DerivesFrom(method.ContainingType, _types.TimeProvider))
             {
-                start.RegisterOperationAction(c => AnalyzeInvocation(c, types, boundary, generated, targets), OperationKind.Invocation);
+                return;
             }
-        });
-    }
 
-    private static void AnalyzeCreation(OperationAnalysisContext context, ContextFlowTypes types, ContextBoundary boundary, GeneratedCode generated, InjectionTargets targetFinder)
-    {
-        var creation = (IObjectCreationOperation)context.Operation;
-        var type = creation.Type;
-        if (type is null || !(ContextFlowTypes.Is(type, types.ThreadingTimer) || ContextFlowTypes.Is(type, types.TimersTimer) || ContextFlowTypes.Is(type, types.PeriodicTimer)))
-        {
-            return;
+            Report(context, invocation, "TimeProvider.CreateTimer", Shape(invocation.Arguments));
         }
 
-        var shape = ContextFlowTypes.Is(type, types.ThreadingTimer) ? Shape(creation.Arguments, types) : null;
-        Report(context, creation, "new " + type.Name, shape, boundary, generated, targetFinder);
-    }
-
-    private static void AnalyzeInvocation(OperationAnalysisContext context, ContextFlowTypes types, ContextBoundary boundary, GeneratedCode generated, InjectionTargets targetFinder)
-    {
-        var invocation = (IInvocationOperation)context.Operation;
-        var method = invocation.TargetMethod;
-        if (method.Name != "CreateTimer" || !ContextFlowTypes.DerivesFrom(method.ContainingType, types.TimeProvider))
+        private void Report(OperationAnalysisContext context, IOperation operation, string what, string? shape)
         {
-            return;
+            if (compilation.IsExempt(operation, context.ContainingSymbol, context.CancellationToken))
+            {
+                return;
+            }
+
+            var enclosing = ContextBoundary.Enclosing(operation, context.ContainingSymbol);
+            var targets = shape is null
+                ? ImmutableArray<string>.Empty
+                : compilation.ClockTargets.Find(operation, enclosing);
+            var member = shape == PeriodicShape ? "LoopingCall" : "CallLater";
+            context.ReportDiagnostic(Diagnostic.Create(
+                Descriptors.RawTimer,
+                operation.Syntax.GetLocation(),
+                Advice.Properties(targets, shape),
+                what,
+                shape is null ? Inject : Advice.Use(targets, member, Inject)));
         }
 
-        Report(context, invocation, "TimeProvider.CreateTimer", Shape(invocation.Arguments, types), boundary, generated, targetFinder);
-    }
-
-    private static void Report(OperationAnalysisContext context, IOperation operation, string what, string? shape, ContextBoundary boundary, GeneratedCode generated, InjectionTargets targetFinder)
-    {
-        if (boundary.Contains(operation, context.ContainingSymbol) || generated.Contains(operation, context.ContainingSymbol, context.CancellationToken))
+        /// <summary>One-shot or periodic for the (callback, state, dueTime, period) shape; null for any other.</summary>
+        private string? Shape(ImmutableArray<IArgumentOperation> arguments)
         {
-            return;
-        }
+            if (arguments.Length != 4)
+            {
+                return null;
+            }
 
-        var enclosing = ContextBoundary.Enclosing(operation, context.ContainingSymbol);
-        var targets = shape is null
-            ? ImmutableArray<string>.Empty
-            : targetFinder.Find(operation, enclosing);
-        var member = shape == PeriodicShape ? "LoopingCall" : "CallLater";
-        context.ReportDiagnostic(Diagnostic.Create(
-            Descriptors.RawTimer,
-            operation.Syntax.GetLocation(),
-            Advice.Properties(targets, shape),
-            what,
-            shape is null ? Inject : Advice.Use(targets, member, Inject)));
-    }
+            foreach (var argument in arguments)
+            {
+                if (argument.Parameter?.Ordinal == 3)
+                {
+                    return IsInfinite(argument.Value.WalkDownConversions()) ? OneShotShape : PeriodicShape;
+                }
+            }
 
-    /// <summary>One-shot or periodic for the (callback, state, dueTime, period) shape; null for any other.</summary>
-    private static string? Shape(ImmutableArray<IArgumentOperation> arguments, ContextFlowTypes types)
-    {
-        if (arguments.Length != 4)
-        {
             return null;
         }
 
-        foreach (var argument in arguments)
+        private bool IsInfinite(IOperation period)
         {
-            if (argument.Parameter?.Ordinal == 3)
+            if (period.ConstantValue is { HasValue: true, Value: { } value })
             {
-                return IsInfinite(Advice.WalkDownConversions(argument.Value), types) ? OneShotShape : PeriodicShape;
+                return value switch
+                {
+                    int i => i == -1,
+                    long l => l == -1,
+                    uint u => u == uint.MaxValue,
+                    _ => false,
+                };
             }
+
+            return period is IFieldReferenceOperation { Field.Name: "InfiniteTimeSpan" } field && ContextFlowTypes.Is(field.Field.ContainingType, _types.Timeout);
         }
-
-        return null;
-    }
-
-    private static bool IsInfinite(IOperation period, ContextFlowTypes types)
-    {
-        if (period.ConstantValue is { HasValue: true, Value: { } value })
-        {
-            return value switch
-            {
-                int i => i == -1,
-                long l => l == -1,
-                uint u => u == uint.MaxValue,
-                _ => false,
-            };
-        }
-
-        return period is IFieldReferenceOperation { Field.Name: "InfiniteTimeSpan" } field && ContextFlowTypes.Is(field.Field.ContainingType, types.Timeout);
     }
 }

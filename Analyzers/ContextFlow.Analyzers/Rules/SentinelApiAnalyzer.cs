@@ -1,5 +1,5 @@
 using System.Collections.Immutable;
-using ContextFlow.Analyzers.Support;
+using ContextFlow.Analyzers.Internals;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
@@ -13,104 +13,95 @@ namespace ContextFlow.Analyzers.Rules;
 /// <c>Thread.UnsafeStart</c> and <c>UnsafeOnCompleted</c>.
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
-public sealed class SentinelApiAnalyzer : DiagnosticAnalyzer
+public sealed class SentinelApiAnalyzer : ContextFlowAnalyzer
 {
     /// <summary>The key of <see cref="Diagnostic.Properties"/> naming the flowing method that replaces the call.</summary>
     public const string FlowingKey = "Flowing";
 
-    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
-        ImmutableArray.Create(Descriptors.SentinelProducingApi);
-
-    public override void Initialize(AnalysisContext context)
+    public SentinelApiAnalyzer()
+        : base(Descriptors.SentinelApi)
     {
-        context.EnableConcurrentExecution();
-        context.ConfigureGeneratedCodeAnalysis(GeneratedCode.Flags);
-        context.RegisterCompilationStartAction(start =>
+    }
+
+    private protected override void Start(CompilationStartAnalysisContext start, RuleCompilation compilation) =>
+        start.RegisterOperationAction(new Context(compilation).AnalyzeInvocation, OperationKind.Invocation);
+
+    private sealed class Context(RuleCompilation compilation)
+    {
+        private readonly ContextFlowTypes _types = compilation.Types;
+
+        public void AnalyzeInvocation(OperationAnalysisContext context)
         {
-            var types = ContextFlowTypes.Create(start.Compilation);
-            if (types is null)
+            var invocation = (IInvocationOperation)context.Operation;
+            var method = invocation.TargetMethod;
+            var flowing = FlowingVariant(method);
+            if (flowing is null || compilation.IsExempt(invocation, context.ContainingSymbol, context.CancellationToken))
             {
                 return;
             }
 
-            var boundary = new ContextBoundary(types.ContextBoundaryAttribute);
-            var generated = new GeneratedCode(types);
-            start.RegisterOperationAction(c => Analyze(c, types, boundary, generated), OperationKind.Invocation);
-        });
-    }
-
-    private static void Analyze(OperationAnalysisContext context, ContextFlowTypes types, ContextBoundary boundary, GeneratedCode generated)
-    {
-        var invocation = (IInvocationOperation)context.Operation;
-        var method = invocation.TargetMethod;
-        var flowing = FlowingVariant(method, types);
-        if (flowing is null || boundary.Contains(invocation, context.ContainingSymbol) ||
-            generated.Contains(invocation, context.ContainingSymbol, context.CancellationToken))
-        {
-            return;
-        }
-
-        var advice = flowing.Length == 0
-            ? "run the work with BackgroundProcesses.RunAsBackgroundProcess, or mark the member [ContextBoundary(\"why\")]"
-            : $"use '{flowing}', which keeps the caller's context";
-        var properties = ImmutableDictionary<string, string?>.Empty;
-        if (flowing.Length > 0)
-        {
-            properties = properties.Add(FlowingKey, flowing);
-        }
-
-        context.ReportDiagnostic(Diagnostic.Create(
-            Descriptors.SentinelProducingApi,
-            invocation.Syntax.GetLocation(),
-            properties,
-            method.ContainingType.Name + "." + method.Name,
-            advice));
-    }
-
-    /// <summary>The flowing method's name, "" when there is none, null when the method is not one of the rule's.</summary>
-    private static string? FlowingVariant(IMethodSymbol method, ContextFlowTypes types)
-    {
-        var type = method.ContainingType;
-        switch (method.Name)
-        {
-            case "SuppressFlow" when ContextFlowTypes.Is(type, types.ExecutionContext):
-                return string.Empty;
-            case "UnsafeQueueUserWorkItem" when ContextFlowTypes.Is(type, types.ThreadPool):
-                return method.Parameters.Length == 2 && method.Parameters[1].Type.SpecialType == SpecialType.System_Boolean
-                    && method.Parameters[0].Type.TypeKind == TypeKind.Interface ? string.Empty : "QueueUserWorkItem";
-            case "UnsafeRegisterWaitForSingleObject" when ContextFlowTypes.Is(type, types.ThreadPool):
-                return "RegisterWaitForSingleObject";
-            case "UnsafeRegister" when ContextFlowTypes.Is(type, types.CancellationToken):
-                return "Register";
-            case "UnsafeStart" when ContextFlowTypes.Is(type, types.Thread):
-                return "Start";
-            case "UnsafeOnCompleted" when IsCriticalNotifyCompletion(type, types.CriticalNotifyCompletion):
-                return "OnCompleted";
-            default:
-                return null;
-        }
-    }
-
-    private static bool IsCriticalNotifyCompletion(INamedTypeSymbol type, INamedTypeSymbol? criticalNotifyCompletion)
-    {
-        if (criticalNotifyCompletion is null)
-        {
-            return false;
-        }
-
-        if (ContextFlowTypes.Is(type, criticalNotifyCompletion))
-        {
-            return true;
-        }
-
-        foreach (var implemented in type.AllInterfaces)
-        {
-            if (ContextFlowTypes.Is(implemented, criticalNotifyCompletion))
+            var advice = flowing.Length == 0
+                ? "run the work with BackgroundProcesses.RunAsBackgroundProcess, or mark the member [ContextBoundary(\"why\")]"
+                : $"use '{flowing}', which keeps the caller's context";
+            var properties = ImmutableDictionary<string, string?>.Empty;
+            if (flowing.Length > 0)
             {
-                return true;
+                properties = properties.Add(FlowingKey, flowing);
+            }
+
+            context.ReportDiagnostic(Diagnostic.Create(
+                Descriptors.SentinelApi,
+                invocation.Syntax.GetLocation(),
+                properties,
+                method.ContainingType.Name + "." + method.Name,
+                advice));
+        }
+
+        /// <summary>The flowing method's name, "" when there is none, null when the method is not one of the rule's.</summary>
+        private string? FlowingVariant(IMethodSymbol method)
+        {
+            var type = method.ContainingType;
+            switch (method.Name)
+            {
+                case "SuppressFlow" when ContextFlowTypes.Is(type, _types.ExecutionContext):
+                    return string.Empty;
+                case "UnsafeQueueUserWorkItem" when ContextFlowTypes.Is(type, _types.ThreadPool):
+                    return method.Parameters.Length == 2 && method.Parameters[1].Type.SpecialType == SpecialType.System_Boolean
+                        && method.Parameters[0].Type.TypeKind == TypeKind.Interface ? string.Empty : "QueueUserWorkItem";
+                case "UnsafeRegisterWaitForSingleObject" when ContextFlowTypes.Is(type, _types.ThreadPool):
+                    return "RegisterWaitForSingleObject";
+                case "UnsafeRegister" when ContextFlowTypes.Is(type, _types.CancellationToken):
+                    return "Register";
+                case "UnsafeStart" when ContextFlowTypes.Is(type, _types.Thread):
+                    return "Start";
+                case "UnsafeOnCompleted" when IsCriticalNotifyCompletion(type, _types.CriticalNotifyCompletion):
+                    return "OnCompleted";
+                default:
+                    return null;
             }
         }
 
-        return false;
+        private static bool IsCriticalNotifyCompletion(INamedTypeSymbol type, INamedTypeSymbol? criticalNotifyCompletion)
+        {
+            if (criticalNotifyCompletion is null)
+            {
+                return false;
+            }
+
+            if (ContextFlowTypes.Is(type, criticalNotifyCompletion))
+            {
+                return true;
+            }
+
+            foreach (var implemented in type.AllInterfaces)
+            {
+                if (ContextFlowTypes.Is(implemented, criticalNotifyCompletion))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
     }
 }

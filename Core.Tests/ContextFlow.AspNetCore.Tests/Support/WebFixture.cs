@@ -1,4 +1,3 @@
-using ContextFlow.Serilog;
 using ContextFlow.Tests.Support;
 using Serilog;
 

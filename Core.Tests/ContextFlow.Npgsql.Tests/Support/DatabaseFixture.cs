@@ -101,6 +101,6 @@ public abstract class DatabaseFixture : ContextCleanFixture
     }
 
     /// <summary>The messages logged at <paramref name="level"/> or above that contain <paramref name="text"/>.</summary>
-    protected IReadOnlyList<string> Logged(string text, global::Serilog.Events.LogEventLevel level = global::Serilog.Events.LogEventLevel.Verbose) =>
+    protected IReadOnlyList<string> Logged(string text, Serilog.Events.LogEventLevel level = Serilog.Events.LogEventLevel.Verbose) =>
         Log.Events.Where(e => e.Level >= level).Select(e => e.RenderMessage()).Where(m => m.Contains(text, StringComparison.Ordinal)).ToList();
 }

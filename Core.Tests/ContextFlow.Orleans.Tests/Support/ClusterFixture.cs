@@ -1,5 +1,4 @@
 using System.Threading.Tasks;
-using ContextFlow.Serilog;
 using ContextFlow.Tests.Support;
 using Microsoft.Extensions.Time.Testing;
 using Orleans.TestingHost;
@@ -36,7 +35,7 @@ public abstract class ClusterFixture : ContextCleanFixture
 
     /// <summary>Sends Serilog's events, enriched with the current context, to <paramref name="sink"/>.</summary>
     public static void LogWithContexts(InMemorySink sink) =>
-        global::Serilog.Log.Logger = new LoggerConfiguration()
+        Serilog.Log.Logger = new LoggerConfiguration()
             .MinimumLevel.Verbose()
             .Enrich.FromLoggingContext()
             .WriteTo.Sink(sink)

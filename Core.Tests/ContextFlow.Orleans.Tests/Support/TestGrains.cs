@@ -65,11 +65,11 @@ public sealed class TestTenantGrain(TestTime time) : TenantGrain<TestTenantConfi
     {
         var context = LoggingContext.Current;
         var thread = Environment.CurrentManagedThreadId;
-        global::Serilog.Log.Information("Handling for {Tenant} {ExpectedRequestId}", this.GetPrimaryKeyString(), expectedRequestId);
+        Serilog.Log.Information("Handling for {Tenant} {ExpectedRequestId}", this.GetPrimaryKeyString(), expectedRequestId);
         await Task.Yield();
         var peerSaw = peer is null ? null : await GrainFactory.GetGrain<ITestTenant>(peer).EchoAsync(expectedRequestId);
         var probeSaw = probe < 0 ? null : await GrainFactory.GetGrain<IProbe>(probe).CheckAsync();
-        global::Serilog.Log.Information("Handled for {Tenant} {ExpectedRequestId}", this.GetPrimaryKeyString(), expectedRequestId);
+        Serilog.Log.Information("Handled for {Tenant} {ExpectedRequestId}", this.GetPrimaryKeyString(), expectedRequestId);
         return Observe(context, thread, ReferenceEquals(context, LoggingContext.Current), probeSaw, peerSaw);
     }
 
@@ -77,7 +77,7 @@ public sealed class TestTenantGrain(TestTime time) : TenantGrain<TestTenantConfi
     {
         var context = LoggingContext.Current;
         await Task.Yield();
-        global::Serilog.Log.Information("Echo for {Tenant} {ExpectedRequestId}", this.GetPrimaryKeyString(), expectedRequestId);
+        Serilog.Log.Information("Echo for {Tenant} {ExpectedRequestId}", this.GetPrimaryKeyString(), expectedRequestId);
         return Observe(context, Environment.CurrentManagedThreadId, ReferenceEquals(context, LoggingContext.Current), null, null);
     }
 

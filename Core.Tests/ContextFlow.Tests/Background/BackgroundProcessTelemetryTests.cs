@@ -38,7 +38,7 @@ public sealed class BackgroundProcessTelemetryTests : ContextCleanFixture
         listener.Start();
 
         var clock = new Clock(new FakeTimeProvider(), server, new RunningSignal());
-        var processes = new BackgroundProcesses(server, clock);
+        var processes = new BackgroundProcesses(clock);
         var request = new LoggingContext("GET-1", server);
         using (request.Enter())
         {
@@ -90,7 +90,7 @@ public sealed class BackgroundProcessTelemetryTests : ContextCleanFixture
         });
         listener.Start();
 
-        var processes = new BackgroundProcesses(server, new Clock(new FakeTimeProvider(), server, new RunningSignal()));
+        var processes = new BackgroundProcesses(new Clock(new FakeTimeProvider(), server, new RunningSignal()));
         await processes.RunAsBackgroundProcess("hash", _ =>
         {
             CpuBurn.For(TimeSpan.FromMilliseconds(20));
@@ -168,7 +168,7 @@ public sealed class BackgroundProcessTelemetryTests : ContextCleanFixture
         await processes.ShutdownAsync(TimeSpan.Zero);
     }
 
-    private static BackgroundProcesses NewProcesses() => new("hs", new Clock(new FakeTimeProvider(), "hs", new RunningSignal()));
+    private static BackgroundProcesses NewProcesses() => new(new Clock(new FakeTimeProvider(), "hs", new RunningSignal()));
 
     private static ActivityListener Listen(ConcurrentQueue<Activity> started)
     {

@@ -14,26 +14,16 @@ using Serilog.Events;
 namespace ContextFlow.Tests.Background;
 
 /// <summary>Reference §4: run_as_background_process contexts, failures and shutdown.</summary>
-public sealed class BackgroundProcessesTests : ContextCleanFixture
+public sealed class BackgroundProcessesTests : FakeTimeFixture
 {
-    private FakeTimeProvider _time = null!;
-    private Clock _clock = null!;
     private BackgroundProcesses _processes = null!;
 
     [SetUp]
-    public void CreateServerParts()
-    {
-        _time = new FakeTimeProvider();
-        _clock = new Clock(_time, "hs", new RunningSignal());
-        _processes = new BackgroundProcesses("hs", _clock);
-    }
+    public void CreateProcesses() => _processes = new BackgroundProcesses(Clock);
 
+    // Before the fixture shuts the clock down, as a server's shutdown does.
     [TearDown]
-    public async Task ShutdownServerParts()
-    {
-        await _processes.ShutdownAsync(TimeSpan.Zero);
-        _clock.Shutdown();
-    }
+    public Task ShutdownProcesses() => _processes.ShutdownAsync(TimeSpan.Zero);
 
     [Test]
     public async Task RunAsBackgroundProcess_RunsInDescNContextWithoutParent_CallerUnchanged()
@@ -47,7 +37,7 @@ public sealed class BackgroundProcessesTests : ContextCleanFixture
             first = _processes.RunAsBackgroundProcess("prune", _ => Observe(seen));
             second = _processes.RunAsBackgroundProcess("prune", async _ =>
             {
-                await _clock.SleepAsync(TimeSpan.Zero);
+                await Clock.SleepAsync(TimeSpan.Zero);
                 await Observe(seen);
             });
             other = _processes.RunAsBackgroundProcess("notify", _ => Observe(seen));
@@ -69,7 +59,7 @@ public sealed class BackgroundProcessesTests : ContextCleanFixture
         var sync = _processes.RunAsBackgroundProcess("sync", _ => throw new InvalidOperationException("sync boom"));
         var late = _processes.RunAsBackgroundProcess("late", async _ =>
         {
-            await _clock.SleepAsync(TimeSpan.Zero);
+            await Clock.SleepAsync(TimeSpan.Zero);
             throw new InvalidOperationException("late boom");
         });
 
@@ -92,7 +82,7 @@ public sealed class BackgroundProcessesTests : ContextCleanFixture
         {
             try
             {
-                await _clock.SleepAsync(TimeSpan.FromDays(1), ct);
+                await Clock.SleepAsync(TimeSpan.FromDays(1), ct);
             }
             finally
             {
@@ -117,7 +107,7 @@ public sealed class BackgroundProcessesTests : ContextCleanFixture
 
         var shutdown = _processes.ShutdownAsync(TimeSpan.FromSeconds(5));
         Assert.That(shutdown.IsCompleted, Is.False);
-        _time.Advance(TimeSpan.FromSeconds(5));
+        Time.Advance(TimeSpan.FromSeconds(5));
         await shutdown;
 
         Assert.That(Log.Messages, Has.Some.Contains("still running after the shutdown grace period"));
@@ -128,7 +118,7 @@ public sealed class BackgroundProcessesTests : ContextCleanFixture
     [Test]
     public async Task ShutdownAsync_FromARequest_ResumesInTheRequest()
     {
-        var waiting = _processes.RunAsBackgroundProcess("wait", ct => _clock.SleepAsync(TimeSpan.FromDays(1), ct));
+        var waiting = _processes.RunAsBackgroundProcess("wait", ct => Clock.SleepAsync(TimeSpan.FromDays(1), ct));
         using (new LoggingContext("hs_shutdown", "hs").Enter())
         {
             await _processes.ShutdownAsync(TimeSpan.FromSeconds(1));
@@ -153,8 +143,7 @@ public sealed class BackgroundProcessesTests : ContextCleanFixture
     [Test]
     public void BadArguments_Throw()
     {
-        Assert.That(() => new BackgroundProcesses("other", _clock), Throws.ArgumentException);
-        Assert.That(() => new BackgroundProcesses("hs", null!), Throws.ArgumentNullException);
+        Assert.That(() => new BackgroundProcesses(null!), Throws.ArgumentNullException);
         Assert.That(() => _processes.RunAsBackgroundProcess("", _ => Task.CompletedTask), Throws.ArgumentException);
         Assert.That(() => _processes.RunAsBackgroundProcess("x", null!), Throws.ArgumentNullException);
         Assert.That(() => _processes.ShutdownAsync(TimeSpan.FromSeconds(-1)), Throws.InstanceOf<ArgumentOutOfRangeException>());

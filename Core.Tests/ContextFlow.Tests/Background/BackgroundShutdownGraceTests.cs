@@ -23,7 +23,7 @@ public sealed class BackgroundShutdownGraceTests : ContextCleanFixture
     {
         var time = new FakeTimeProvider();
         var clock = new Clock(time, "hs", new RunningSignal());
-        var processes = new BackgroundProcesses("hs", clock);
+        var processes = new BackgroundProcesses(clock);
         using var release = new ManualResetEventSlim();
         using var blocking = new ManualResetEventSlim();
         var callbackReturned = 0;
@@ -61,8 +61,8 @@ public sealed class BackgroundShutdownGraceTests : ContextCleanFixture
     public async Task SystemTime_CancellationBlocksThreeSeconds_GraceOf200Ms_CallReturnsAtOnce_TaskEndsWhileStillBlocked()
     {
         var clock = new Clock(TimeProvider.System, "hs", new RunningSignal());
-        await new BackgroundProcesses("hs", clock).ShutdownAsync(TimeSpan.Zero);  // the first call in a process pays for JIT
-        var processes = new BackgroundProcesses("hs", clock);
+        await new BackgroundProcesses(clock).ShutdownAsync(TimeSpan.Zero);  // the first call in a process pays for JIT
+        var processes = new BackgroundProcesses(clock);
         using var release = new ManualResetEventSlim();
         var callbackReturned = 0;
         _ = processes.RunAsBackgroundProcess("stuck", ct =>
@@ -95,7 +95,7 @@ public sealed class BackgroundShutdownGraceTests : ContextCleanFixture
     {
         var time = new FakeTimeProvider();
         var clock = new Clock(time, "hs", new RunningSignal());
-        var processes = new BackgroundProcesses("hs", clock);
+        var processes = new BackgroundProcesses(clock);
         var finish = new TaskCompletionSource();
         var process = processes.RunAsBackgroundProcess("slow", _ => finish.Task);
 
@@ -115,7 +115,7 @@ public sealed class BackgroundShutdownGraceTests : ContextCleanFixture
     {
         var time = new FakeTimeProvider();
         var clock = new Clock(time, "hs", new RunningSignal());
-        var processes = new BackgroundProcesses("hs", clock);
+        var processes = new BackgroundProcesses(clock);
         var never = new TaskCompletionSource();
         _ = processes.RunAsBackgroundProcess("stubborn", _ => never.Task);
 
@@ -131,7 +131,7 @@ public sealed class BackgroundShutdownGraceTests : ContextCleanFixture
     public void ShutdownAsync_NegativeGrace_IsRejected()
     {
         var clock = new Clock(new FakeTimeProvider(), "hs", new RunningSignal());
-        var processes = new BackgroundProcesses("hs", clock);
+        var processes = new BackgroundProcesses(clock);
 
         Assert.That(() => processes.ShutdownAsync(TimeSpan.FromMilliseconds(-2)), Throws.InstanceOf<ArgumentOutOfRangeException>());
     }

@@ -10,21 +10,8 @@ using Serilog.Events;
 namespace ContextFlow.Tests.Background;
 
 /// <summary>Reference §3 (TimeoutDeferredTest, the timeout_deferred context bug) and defer_to_thread.</summary>
-public sealed class ContextTasksTests : ContextCleanFixture
+public sealed class ContextTasksTests : FakeTimeFixture
 {
-    private FakeTimeProvider _time = null!;
-    private Clock _clock = null!;
-
-    [SetUp]
-    public void CreateClock()
-    {
-        _time = new FakeTimeProvider();
-        _clock = new Clock(_time, "hs", new RunningSignal());
-    }
-
-    [TearDown]
-    public void ShutdownClock() => _clock.Shutdown();
-
     [Test]
     public void test_times_out()
     {
@@ -37,11 +24,11 @@ public sealed class ContextTasksTests : ContextCleanFixture
             work.TrySetCanceled(cancel.Token);
         });
 
-        var timed = work.Task.TimeoutAsync(TimeSpan.FromSeconds(1), _clock, cancel);
-        _time.Advance(TimeSpan.FromMilliseconds(999));
+        var timed = work.Task.TimeoutAsync(TimeSpan.FromSeconds(1), Clock, cancel);
+        Time.Advance(TimeSpan.FromMilliseconds(999));
         Assert.That((cancellerRan, timed.IsCompleted), Is.EqualTo((false, false)));
 
-        _time.Advance(TimeSpan.FromMilliseconds(1));
+        Time.Advance(TimeSpan.FromMilliseconds(1));
         Assert.That(cancellerRan);
         Assert.That(async () => await timed, Throws.TypeOf<TimeoutException>());
     }
@@ -51,9 +38,9 @@ public sealed class ContextTasksTests : ContextCleanFixture
     {
         using var cancel = new CancellationTokenSource();
         cancel.Token.Register(() => throw new InvalidOperationException("canceller boom"));
-        var timed = new TaskCompletionSource<int>().Task.TimeoutAsync(TimeSpan.FromSeconds(1), _clock, cancel);
+        var timed = new TaskCompletionSource<int>().Task.TimeoutAsync(TimeSpan.FromSeconds(1), Clock, cancel);
 
-        _time.Advance(TimeSpan.FromSeconds(1));
+        Time.Advance(TimeSpan.FromSeconds(1));
 
         Assert.That(async () => await timed, Throws.TypeOf<TimeoutException>());
         Assert.That(Log.Events, Has.Some.Matches<LogEvent>(e => e.MessageTemplate.Text == "Canceller failed during timeout" && e.Level == LogEventLevel.Error));
@@ -65,7 +52,7 @@ public sealed class ContextTasksTests : ContextCleanFixture
         using var cancel = new CancellationTokenSource();
         async Task<int> Inner(CancellationToken token)
         {
-            await _clock.SleepAsync(TimeSpan.FromSeconds(10), token);
+            await Clock.SleepAsync(TimeSpan.FromSeconds(10), token);
             return 1;
         }
 
@@ -73,11 +60,11 @@ public sealed class ContextTasksTests : ContextCleanFixture
         using (new LoggingContext("one", "hs").Enter())
         {
             inner = Inner(cancel.Token);
-            var timed = inner.TimeoutAsync(TimeSpan.FromSeconds(1), _clock, cancel);
+            var timed = inner.TimeoutAsync(TimeSpan.FromSeconds(1), Clock, cancel);
             Assert.That(LoggingContext.Current.Name, Is.EqualTo("one"));
             using (LoggingContext.Preserve())
             {
-                _time.Advance(TimeSpan.FromSeconds(1));
+                Time.Advance(TimeSpan.FromSeconds(1));
             }
 
             Assert.That(async () => await timed, Throws.TypeOf<TimeoutException>());
@@ -99,7 +86,7 @@ public sealed class ContextTasksTests : ContextCleanFixture
         {
             using (new LoggingContext("competing", "hs").Enter())
             {
-                var timed = work.Task.TimeoutAsync(TimeSpan.FromSeconds(1), _clock, cancel);
+                var timed = work.Task.TimeoutAsync(TimeSpan.FromSeconds(1), Clock, cancel);
                 started.SetResult();
                 var error = Assert.ThrowsAsync<TimeoutException>(async () => await timed);
                 Assert.That(error, Is.Not.Null);
@@ -108,7 +95,7 @@ public sealed class ContextTasksTests : ContextCleanFixture
         });
 
         await started.Task;
-        _time.Advance(TimeSpan.FromSeconds(1));
+        Time.Advance(TimeSpan.FromSeconds(1));
         Assert.That(LoggingContext.Current.IsSentinel, "the thread that ran the timer is back in the sentinel");
         await competing;
     }
@@ -117,13 +104,13 @@ public sealed class ContextTasksTests : ContextCleanFixture
     public async Task TimeoutAsync_WorkCompletesFirst_ResultPassesThroughAndTimerIsCancelled()
     {
         var work = new TaskCompletionSource<string>();
-        var timed = work.Task.TimeoutAsync(TimeSpan.FromSeconds(1), _clock);
-        Assert.That(_clock.TrackedDelayedCallCount, Is.EqualTo(1));
+        var timed = work.Task.TimeoutAsync(TimeSpan.FromSeconds(1), Clock);
+        Assert.That(Clock.TrackedDelayedCallCount, Is.EqualTo(1));
 
         work.SetResult("done");
         Assert.That(await timed, Is.EqualTo("done"));
-        Assert.That(_clock.TrackedDelayedCallCount, Is.Zero, "no tracked call is left behind");
-        _time.Advance(TimeSpan.FromSeconds(2));
+        Assert.That(Clock.TrackedDelayedCallCount, Is.Zero, "no tracked call is left behind");
+        Time.Advance(TimeSpan.FromSeconds(2));
     }
 
     [Test]
@@ -131,34 +118,34 @@ public sealed class ContextTasksTests : ContextCleanFixture
     {
         var failing = new TaskCompletionSource<int>();
         var cancelled = new TaskCompletionSource<int>();
-        var timedFailing = failing.Task.TimeoutAsync(TimeSpan.FromSeconds(1), _clock);
-        var timedCancelled = cancelled.Task.TimeoutAsync(TimeSpan.FromSeconds(1), _clock);
+        var timedFailing = failing.Task.TimeoutAsync(TimeSpan.FromSeconds(1), Clock);
+        var timedCancelled = cancelled.Task.TimeoutAsync(TimeSpan.FromSeconds(1), Clock);
 
         failing.SetException(new InvalidOperationException("boom"));
         cancelled.SetCanceled();
 
         Assert.That(async () => await timedFailing, Throws.InvalidOperationException.With.Message.EqualTo("boom"));
         Assert.That(async () => await timedCancelled, Throws.InstanceOf<OperationCanceledException>());
-        Assert.That(_clock.TrackedDelayedCallCount, Is.Zero);
-        Assert.That(() => failing.Task.TimeoutAsync(TimeSpan.FromSeconds(-1), _clock), Throws.InstanceOf<ArgumentOutOfRangeException>());
+        Assert.That(Clock.TrackedDelayedCallCount, Is.Zero);
+        Assert.That(() => failing.Task.TimeoutAsync(TimeSpan.FromSeconds(-1), Clock), Throws.InstanceOf<ArgumentOutOfRangeException>());
     }
 
     [Test]
     public async Task TimeoutAsync_TaskWithoutResult_TimesOutAndCancelsOrPassesThrough()
     {
         using var cancel = new CancellationTokenSource();
-        var sleeping = _clock.SleepAsync(TimeSpan.FromDays(1), cancel.Token);
-        var timedOut = sleeping.TimeoutAsync(TimeSpan.FromSeconds(1), _clock, cancel);
+        var sleeping = Clock.SleepAsync(TimeSpan.FromDays(1), cancel.Token);
+        var timedOut = sleeping.TimeoutAsync(TimeSpan.FromSeconds(1), Clock, cancel);
         var finishing = new TaskCompletionSource();
-        var passedThrough = finishing.Task.TimeoutAsync(TimeSpan.FromSeconds(1), _clock);
+        var passedThrough = finishing.Task.TimeoutAsync(TimeSpan.FromSeconds(1), Clock);
 
         finishing.SetResult();
         await passedThrough;
-        _time.Advance(TimeSpan.FromSeconds(1));
+        Time.Advance(TimeSpan.FromSeconds(1));
 
         Assert.That(async () => await timedOut, Throws.TypeOf<TimeoutException>());
         Assert.That(async () => await sleeping, Throws.InstanceOf<OperationCanceledException>(), "the work was cancelled");
-        Assert.That(_clock.TrackedDelayedCallCount, Is.Zero);
+        Assert.That(Clock.TrackedDelayedCallCount, Is.Zero);
     }
 
     [Test]

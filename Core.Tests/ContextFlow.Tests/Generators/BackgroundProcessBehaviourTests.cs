@@ -52,7 +52,7 @@ public sealed class BackgroundProcessBehaviourTests : ContextCleanFixture
     [Test]
     public async Task InBackground_RunsInDescZeroOfTheServerWithNoParent()
     {
-        var processes = new BackgroundProcesses("hs.example", _clock);
+        var processes = new BackgroundProcesses(_clock);
         var pruner = new Pruner(processes);
         var request = new LoggingContext("GET-1", "hs.example");
 
@@ -75,7 +75,7 @@ public sealed class BackgroundProcessBehaviourTests : ContextCleanFixture
     [Test]
     public async Task EachLaunch_CountsUpPerDescription()
     {
-        var pruner = new Pruner(new BackgroundProcesses("hs.example", _clock));
+        var pruner = new Pruner(new BackgroundProcesses(_clock));
 
         await pruner.PruneInBackground(1);
         await pruner.PruneInBackground(2);
@@ -87,7 +87,7 @@ public sealed class BackgroundProcessBehaviourTests : ContextCleanFixture
     [Test]
     public async Task TheMethodsToken_IsCancelledByShutdown()
     {
-        var processes = new BackgroundProcesses("hs.example", _clock);
+        var processes = new BackgroundProcesses(_clock);
         var pruner = new Pruner(processes);
 
         var running = pruner.WaitForShutdownInBackground();

@@ -6,7 +6,6 @@ using System.Runtime.CompilerServices;
 using System.Threading;
 using System.Threading.Tasks;
 using ContextFlow.Hosting;
-using ContextFlow.Serilog;
 using ContextFlow.Tests.Support;
 using ContextFlow.Time;
 using Serilog;
@@ -25,7 +24,7 @@ public sealed class ServerHostLoadTests : ContextCleanFixture
     public async Task DeprovisioningHalfUnderLoad_LeavesThemCollectable_AndTheRestKeepTheirCountsAndAttribution()
     {
         var sink = new InMemorySink();
-        global::Serilog.Log.Logger = new LoggerConfiguration().MinimumLevel.Verbose().Enrich.FromLoggingContext().WriteTo.Sink(sink).CreateLogger();
+        Serilog.Log.Logger = new LoggerConfiguration().MinimumLevel.Verbose().Enrich.FromLoggingContext().WriteTo.Sink(sink).CreateLogger();
         var signal = new RunningSignal();
         await using var host = new ServerHost(signal);
         await host.StartAsync();
@@ -77,10 +76,10 @@ public sealed class ServerHostLoadTests : ContextCleanFixture
     {
         var name = server.ServerName;
         var clock = server.Clock;
-        clock.LoopingCall(TimeSpan.FromMilliseconds(20), () => global::Serilog.Log.Information("Tick of {Emitter}", name));
+        clock.LoopingCall(TimeSpan.FromMilliseconds(20), () => Serilog.Log.Information("Tick of {Emitter}", name));
         void Later() => clock.CallLater(TimeSpan.FromMilliseconds(15), () =>
         {
-            global::Serilog.Log.Information("Later of {Emitter}", name);
+            Serilog.Log.Information("Later of {Emitter}", name);
             Later();
         });
         Later();
@@ -89,7 +88,7 @@ public sealed class ServerHostLoadTests : ContextCleanFixture
             while (true)
             {
                 await clock.SleepAsync(TimeSpan.FromMilliseconds(10), ct);
-                global::Serilog.Log.Information("Poll of {Emitter}", name);
+                Serilog.Log.Information("Poll of {Emitter}", name);
             }
         });
         return Task.CompletedTask;
@@ -124,10 +123,10 @@ public sealed class ServerHostLoadTests : ContextCleanFixture
     {
         var name = server.ServerName;
         using var scope = new LoggingContext(requestId, name, server.Totals, new RequestInfo(requestId, "GET")).Enter();
-        global::Serilog.Log.Information("Handling for {Emitter}", name);
+        Serilog.Log.Information("Handling for {Emitter}", name);
         await Task.Yield();
         await server.Clock.SleepAsync(TimeSpan.FromMilliseconds(1));
         LoggingContext.Current.RecordDatabaseTransaction(TimeSpan.FromMilliseconds(1));
-        global::Serilog.Log.Information("Handled for {Emitter}", name);
+        Serilog.Log.Information("Handled for {Emitter}", name);
     }
 }

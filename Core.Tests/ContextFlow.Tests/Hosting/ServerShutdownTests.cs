@@ -309,7 +309,7 @@ public sealed class ServerShutdownTests : HostingFixture
                     {
                         await s.Clock.SleepAsync(TimeSpan.FromSeconds(5), ct);
                         Interlocked.Increment(ref fired.Value);
-                        global::Serilog.Log.Information("Polled");
+                        Serilog.Log.Information("Polled");
                     }
                 });
             }
@@ -318,7 +318,7 @@ public sealed class ServerShutdownTests : HostingFixture
         });
         using (new LoggingContext("GET-1", "alpha", server.Totals).Enter())
         {
-            global::Serilog.Log.Information("Handled a request");
+            Serilog.Log.Information("Handled a request");
         }
 
         return server;

@@ -104,7 +104,9 @@ public sealed class LoggingContextTests : ContextCleanFixture
         var expected = new LoggingContext("expected", "hs");
         var intruder = new LoggingContext("intruder", "hs");
 
+        #pragma warning disable CTX1001 // the undisposed scope is what this test is about
         var scope = expected.Enter();
+        #pragma warning restore CTX1001
         LoggingContext.SetCurrent(intruder);
         scope.Dispose();
 
@@ -117,7 +119,9 @@ public sealed class LoggingContextTests : ContextCleanFixture
     {
         var expected = new LoggingContext("expected", "hs");
 
+        #pragma warning disable CTX1001 // the undisposed scope is what this test is about
         var scope = expected.Enter();
+        #pragma warning restore CTX1001
         LoggingContext.SetCurrent(null);
         scope.Dispose();
 
@@ -165,7 +169,9 @@ public sealed class LoggingContextTests : ContextCleanFixture
     {
         var target = new LoggingContext("target", "hs");
 
+        #pragma warning disable CTX1001 // the undisposed scope is what this test is about
         var scope = LoggingContext.Preserve(target);
+        #pragma warning restore CTX1001
         LoggingContext.SetCurrent(new LoggingContext("stray", "hs"));
         scope.Dispose();
 
@@ -249,7 +255,9 @@ public sealed class LoggingContextTests : ContextCleanFixture
     {
         static async Task EnterAndYieldAsync()
         {
+            #pragma warning disable CTX1001 // the undisposed scope is what this test is about
             var scope = new LoggingContext("inner", "hs").Enter();
+            #pragma warning restore CTX1001
             await Task.Yield();
             Assert.That(LoggingContext.Current.Name, Is.EqualTo("inner"));
             _ = scope; // deliberately not disposed: the async method's own ExecutionContext is discarded on return
@@ -269,7 +277,9 @@ public sealed class LoggingContextTests : ContextCleanFixture
     public void SyncMethodThatForgetsToDispose_LeaksToItsCaller()
     {
         // This is what CTX1001 turns into a compile error: synchronous code shares its caller's flow.
+        #pragma warning disable CTX1001 // the undisposed scope is what this test is about
         static void EnterAndForget() => new LoggingContext("leaked", "hs").Enter();
+        #pragma warning restore CTX1001
 
         EnterAndForget();
 

@@ -3,6 +3,9 @@ using System.Threading;
 using System.Threading.Tasks;
 using ContextFlow.Tests.Support;
 
+// Every test here misuses a scope on purpose, to check what the misuse reports.
+#pragma warning disable CTX1001
+
 namespace ContextFlow.Tests.Logging;
 
 /// <summary>Scopes used wrongly: disposal restores first and reports after, and every misuse is reported.</summary>

@@ -93,6 +93,7 @@ public sealed class RatelimiterClockStepTests : ContextCleanFixture
 
         public override DateTimeOffset GetUtcNow() => inner.GetUtcNow() + _step;
 
+        [ContextBoundary("A test time provider: it hands the timer of the provider it wraps to the clock under test")]
         public override System.Threading.ITimer CreateTimer(System.Threading.TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period) =>
             inner.CreateTimer(callback, state, dueTime, period);
 

@@ -157,7 +157,7 @@ public sealed class WheelTimerTests : ContextCleanFixture
         {
             Assert.Throws<ArgumentOutOfRangeException>(() => _ = new WheelTimer<string>(0));
             Assert.Throws<ArgumentOutOfRangeException>(() => _ = new WheelTimer<string>(-5));
-            Assert.That(new WheelTimer<string>().BucketSizeMs, Is.EqualTo(5000));
+            Assert.That(new WheelTimer<string>().BucketSizeMs, Is.EqualTo(5000), "the default bucket");
         });
     }
 

@@ -25,7 +25,7 @@ public abstract class ContextCleanFixture
         _errors.Clear();
         LoggingContext.Errors.Handler = _errors.Enqueue;
         Log = new InMemorySink();
-        global::Serilog.Log.Logger = new LoggerConfiguration()
+        Serilog.Log.Logger = new LoggerConfiguration()
             .MinimumLevel.Verbose()
             .Enrich.FromLogContext()
             .WriteTo.Sink(Log)
@@ -38,7 +38,7 @@ public abstract class ContextCleanFixture
         var leftOver = _errors.ToList();
         LoggingContext.Errors.Handler = null;
         LoggingContext.TrackCpuTime = false;
-        global::Serilog.Log.Logger = global::Serilog.Core.Logger.None;
+        Serilog.Log.Logger = Serilog.Core.Logger.None;
         var current = LoggingContext.Current;
         if (!current.IsSentinel)
         {

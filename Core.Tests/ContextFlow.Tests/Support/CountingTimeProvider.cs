@@ -60,6 +60,7 @@ internal sealed class CountingTimeProvider : TimeProvider
         private int _disposed;
         private int _changing;
 
+        [ContextBoundary("A test time provider: it wraps the timers of the provider it counts for")]
         public CountingTimer(CountingTimeProvider owner, TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
         {
             _owner = owner;

@@ -9,79 +9,69 @@ using Microsoft.Extensions.Time.Testing;
 namespace ContextFlow.Tests.Time;
 
 /// <summary>Tracking of delayed and looping calls, and what <see cref="Clock.Shutdown"/> leaves behind.</summary>
-public sealed class ClockShutdownTests : ContextCleanFixture
+public sealed class ClockShutdownTests : FakeTimeFixture
 {
-    private FakeTimeProvider _time = null!;
-    private Clock _clock = null!;
-
-    [SetUp]
-    public void CreateClock()
-    {
-        _time = new FakeTimeProvider();
-        _clock = new Clock(_time, "hs", new RunningSignal());
-    }
-
     [Test]
     public void CallLater_CancelRemovesFromTracking_AndFiringRemovesToo()
     {
         var fired = 0;
-        var cancelled = _clock.CallLater(TimeSpan.FromSeconds(1), () => fired++);
-        var kept = _clock.CallLater(TimeSpan.FromSeconds(1), () => fired++);
-        Assert.That(_clock.TrackedDelayedCallCount, Is.EqualTo(2));
+        var cancelled = Clock.CallLater(TimeSpan.FromSeconds(1), () => fired++);
+        var kept = Clock.CallLater(TimeSpan.FromSeconds(1), () => fired++);
+        Assert.That(Clock.TrackedDelayedCallCount, Is.EqualTo(2));
 
         Assert.That(cancelled.Cancel(), Is.True);
         Assert.That(cancelled.Cancel(), Is.False);
         Assert.That((cancelled.IsActive, kept.IsActive), Is.EqualTo((false, true)));
-        Assert.That(_clock.TrackedDelayedCallCount, Is.EqualTo(1));
+        Assert.That(Clock.TrackedDelayedCallCount, Is.EqualTo(1));
 
-        _time.Advance(TimeSpan.FromSeconds(1));
+        Time.Advance(TimeSpan.FromSeconds(1));
         Assert.That(fired, Is.EqualTo(1));
         Assert.That(kept.IsActive, Is.False);
         Assert.That(kept.Cancel(), Is.False, "a call that ran cannot be cancelled");
-        Assert.That(_clock.TrackedDelayedCallCount, Is.Zero);
+        Assert.That(Clock.TrackedDelayedCallCount, Is.Zero);
     }
 
     [Test]
     public void Shutdown_CancelsTrackedCallsAndLoops_UntrackedCallsStillRun()
     {
         var fired = new System.Collections.Generic.List<string>();
-        var tracked = _clock.CallLater(TimeSpan.FromSeconds(1), () => fired.Add("tracked"));
-        var untracked = _clock.CallLater(TimeSpan.FromSeconds(1), () => fired.Add("untracked"), cancelOnShutdown: false);
-        var loop = _clock.LoopingCall(TimeSpan.FromSeconds(1), () => fired.Add("loop"));
-        Assert.That(_clock.TrackedDelayedCallCount, Is.EqualTo(1), "untracked calls are not counted");
+        var tracked = Clock.CallLater(TimeSpan.FromSeconds(1), () => fired.Add("tracked"));
+        var untracked = Clock.CallLater(TimeSpan.FromSeconds(1), () => fired.Add("untracked"), cancelOnShutdown: false);
+        var loop = Clock.LoopingCall(TimeSpan.FromSeconds(1), () => fired.Add("loop"));
+        Assert.That(Clock.TrackedDelayedCallCount, Is.EqualTo(1), "untracked calls are not counted");
 
-        _clock.Shutdown();
-        _clock.Shutdown();
-        _time.Advance(TimeSpan.FromSeconds(5));
+        Clock.Shutdown();
+        Clock.Shutdown();
+        Time.Advance(TimeSpan.FromSeconds(5));
 
         Assert.That(fired, Is.EqualTo(new[] { "untracked" }));
         Assert.That((tracked.IsActive, untracked.IsActive, loop.IsRunning), Is.EqualTo((false, false, false)));
-        Assert.That((_clock.TrackedDelayedCallCount, _clock.TrackedLoopingCallCount), Is.EqualTo((0, 0)));
-        Assert.That(_clock.IsShutdown);
+        Assert.That((Clock.TrackedDelayedCallCount, Clock.TrackedLoopingCallCount), Is.EqualTo((0, 0)));
+        Assert.That(Clock.IsShutdown);
     }
 
     [Test]
     public void AfterShutdown_SchedulingThrowsWithTheReferenceMessages()
     {
-        _clock.Shutdown();
+        Clock.Shutdown();
 
-        Assert.That(() => _clock.CallLater(TimeSpan.FromSeconds(1), () => { }),
+        Assert.That(() => Clock.CallLater(TimeSpan.FromSeconds(1), () => { }),
             Throws.InvalidOperationException.With.Message.EqualTo("Cannot start delayed call. Clock has been shutdown"));
-        Assert.That(() => _clock.CallLater(TimeSpan.FromSeconds(1), () => Task.CompletedTask, cancelOnShutdown: false),
+        Assert.That(() => Clock.CallLater(TimeSpan.FromSeconds(1), () => Task.CompletedTask, cancelOnShutdown: false),
             Throws.InvalidOperationException.With.Message.EqualTo("Cannot start delayed call. Clock has been shutdown"));
-        Assert.That(() => _clock.LoopingCall(TimeSpan.FromSeconds(1), () => { }),
+        Assert.That(() => Clock.LoopingCall(TimeSpan.FromSeconds(1), () => { }),
             Throws.InvalidOperationException.With.Message.EqualTo("Cannot start looping call. Clock has been shutdown"));
-        Assert.That(() => _clock.LoopingCallNow(TimeSpan.FromSeconds(1), () => Task.CompletedTask),
+        Assert.That(() => Clock.LoopingCallNow(TimeSpan.FromSeconds(1), () => Task.CompletedTask),
             Throws.InvalidOperationException.With.Message.EqualTo("Cannot start looping call. Clock has been shutdown"));
-        Assert.That(() => _clock.CallWhenRunning(() => { }), Throws.InvalidOperationException);
+        Assert.That(() => Clock.CallWhenRunning(() => { }), Throws.InvalidOperationException);
     }
 
     [Test]
     public void Shutdown_DropsWaitingCallWhenRunningCallbacks()
     {
         var signal = new RunningSignal();
-        var clock = new Clock(_time, "hs", signal);
-        var other = new Clock(_time, "other", signal);
+        var clock = new Clock(Time, "hs", signal);
+        var other = new Clock(Time, "other", signal);
         var ran = new System.Collections.Generic.List<string>();
         clock.CallWhenRunning(() => ran.Add("hs"));
         other.CallWhenRunning(() => ran.Add("other"));
@@ -111,46 +101,46 @@ public sealed class ClockShutdownTests : ContextCleanFixture
     public void Shutdown_CallScheduledInsideACallback_IsCancelledToo()
     {
         var fired = 0;
-        _clock.CallLater(TimeSpan.FromSeconds(1), () => _clock.CallLater(TimeSpan.FromSeconds(1), () => fired++));
-        _time.Advance(TimeSpan.FromSeconds(1));
-        Assert.That(_clock.TrackedDelayedCallCount, Is.EqualTo(1));
+        Clock.CallLater(TimeSpan.FromSeconds(1), () => Clock.CallLater(TimeSpan.FromSeconds(1), () => fired++));
+        Time.Advance(TimeSpan.FromSeconds(1));
+        Assert.That(Clock.TrackedDelayedCallCount, Is.EqualTo(1));
 
-        _clock.Shutdown();
-        _time.Advance(TimeSpan.FromSeconds(1));
+        Clock.Shutdown();
+        Time.Advance(TimeSpan.FromSeconds(1));
         Assert.That(fired, Is.Zero);
     }
 
     [Test]
     public async Task Shutdown_EndsPendingSleeps_LoopsAndProcessesSleepingStopQuietly()
     {
-        var processes = new ContextFlow.Background.BackgroundProcesses("hs", _clock);
+        var processes = new ContextFlow.Background.BackgroundProcesses(Clock);
         var sleeping = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var loop = _clock.LoopingCall(TimeSpan.FromSeconds(1), async () =>
+        var loop = Clock.LoopingCall(TimeSpan.FromSeconds(1), async () =>
         {
             sleeping.TrySetResult();
-            await _clock.SleepAsync(TimeSpan.FromDays(1));
+            await Clock.SleepAsync(TimeSpan.FromDays(1));
         });
         var process = processes.RunAsBackgroundProcess("persist", async ct =>
         {
             while (true)
             {
-                await _clock.SleepAsync(TimeSpan.FromDays(1), ct);
+                await Clock.SleepAsync(TimeSpan.FromDays(1), ct);
             }
         });
-        var plainSleep = _clock.SleepAsync(TimeSpan.FromDays(1));
-        _time.Advance(TimeSpan.FromSeconds(1));
+        var plainSleep = Clock.SleepAsync(TimeSpan.FromDays(1));
+        Time.Advance(TimeSpan.FromSeconds(1));
         await sleeping.Task;
 
-        _clock.Shutdown();
+        Clock.Shutdown();
         await process.WaitAsync(TimeSpan.FromSeconds(30));
         await processes.ShutdownAsync(TimeSpan.FromSeconds(1));
 
         Assert.That(async () => await plainSleep, Throws.InstanceOf<OperationCanceledException>());
-        Assert.That(_clock.SleepAsync(TimeSpan.FromSeconds(1)).IsCanceled, "a sleep after shutdown is cancelled at once");
+        Assert.That(Clock.SleepAsync(TimeSpan.FromSeconds(1)).IsCanceled, "a sleep after shutdown is cancelled at once");
         Assert.That(loop.IsRunning, Is.False);
-        Assert.That(Log.Events.Where(e => e.Level >= global::Serilog.Events.LogEventLevel.Warning).Select(e => e.RenderMessage()), Is.Empty,
+        Assert.That(Log.Events.Where(e => e.Level >= Serilog.Events.LogEventLevel.Warning).Select(e => e.RenderMessage()), Is.Empty,
             "a loop or process whose sleep ends at shutdown has not failed");
-        Assert.That(_clock.TrackedDelayedCallCount, Is.Zero);
+        Assert.That(Clock.TrackedDelayedCallCount, Is.Zero);
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]

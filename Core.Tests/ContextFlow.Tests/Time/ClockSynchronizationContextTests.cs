@@ -11,48 +11,33 @@ namespace ContextFlow.Tests.Time;
 /// A callback starts without a synchronization context, and one it sets stays inside it: not on the thread that
 /// advanced fake time, called LoopingCallNow or CallWhenRunning, or marked the process running.
 /// </summary>
-public sealed class ClockSynchronizationContextTests : ContextCleanFixture
+public sealed class ClockSynchronizationContextTests : FakeTimeFixture
 {
-    private FakeTimeProvider _time = null!;
-    private RunningSignal _signal = null!;
-    private Clock _clock = null!;
-
-    [SetUp]
-    public void CreateClock()
-    {
-        _time = new FakeTimeProvider();
-        _signal = new RunningSignal();
-        _clock = new Clock(_time, "hs", _signal);
-    }
-
-    [TearDown]
-    public void ShutdownClock() => _clock.Shutdown();
-
     [Test]
     public void CallLater_CallbackSetsASynchronizationContext_AdvancingThreadKeepsItsOwn() =>
         OnCleanThread(() =>
         {
-            _clock.CallLater(TimeSpan.FromSeconds(1), SetOne);
-            _clock.CallLater(TimeSpan.FromSeconds(1), () =>
+            Clock.CallLater(TimeSpan.FromSeconds(1), SetOne);
+            Clock.CallLater(TimeSpan.FromSeconds(1), () =>
             {
                 SetOne();
                 return Task.CompletedTask;
             });
-            _clock.LoopingCall(TimeSpan.FromSeconds(1), SetOne);
-            _time.Advance(TimeSpan.FromSeconds(1));
+            Clock.LoopingCall(TimeSpan.FromSeconds(1), SetOne);
+            Time.Advance(TimeSpan.FromSeconds(1));
         });
 
     [Test]
     public void LoopingCallNow_CallbackSetsASynchronizationContext_CallerKeepsItsOwn() =>
-        OnCleanThread(() => _clock.LoopingCallNow(TimeSpan.FromSeconds(1), SetOne));
+        OnCleanThread(() => Clock.LoopingCallNow(TimeSpan.FromSeconds(1), SetOne));
 
     [Test]
     public void CallWhenRunning_CallbackSetsASynchronizationContext_CallerAndSignallerKeepTheirOwn() =>
         OnCleanThread(() =>
         {
-            _clock.CallWhenRunning(SetOne);
-            _signal.MarkRunning();
-            _clock.CallWhenRunning(SetOne);
+            Clock.CallWhenRunning(SetOne);
+            Signal.MarkRunning();
+            Clock.CallWhenRunning(SetOne);
         });
 
     [Test]
@@ -62,9 +47,9 @@ public sealed class ClockSynchronizationContextTests : ContextCleanFixture
         var callers = new SynchronizationContext();
         RunWith(callers, () =>
         {
-            _clock.LoopingCallNow(TimeSpan.FromHours(1), () => seenInline = SynchronizationContext.Current);
-            _clock.CallLater(TimeSpan.FromSeconds(1), () => seenOnAdvance = SynchronizationContext.Current);
-            _time.Advance(TimeSpan.FromSeconds(1));
+            Clock.LoopingCallNow(TimeSpan.FromHours(1), () => seenInline = SynchronizationContext.Current);
+            Clock.CallLater(TimeSpan.FromSeconds(1), () => seenOnAdvance = SynchronizationContext.Current);
+            Time.Advance(TimeSpan.FromSeconds(1));
             Assert.That(SynchronizationContext.Current, Is.SameAs(callers));
         });
 
@@ -75,6 +60,7 @@ public sealed class ClockSynchronizationContextTests : ContextCleanFixture
 
     // On a thread of its own, which starts with neither an execution context nor a synchronization context: the path
     // a pool thread or a test thread driving fake time takes.
+    [ContextBoundary("Needs a thread that starts with no flowed context, as a runtime callback does")]
     private static void OnCleanThread(Action schedule)
     {
         SynchronizationContext? after = null;

@@ -9,21 +9,11 @@ using Microsoft.Extensions.Time.Testing;
 namespace ContextFlow.Tests.Time;
 
 /// <summary>The reference's clock cases (test_sleep, test_looping_call, test_looping_call_now, test_call_later) and §2 checklist.</summary>
-public sealed class ClockTests : ContextCleanFixture
+public sealed class ClockTests : FakeTimeFixture
 {
     private const string Server = "test_server";
-    private FakeTimeProvider _time = null!;
-    private Clock _clock = null!;
 
-    [SetUp]
-    public void CreateClock()
-    {
-        _time = new FakeTimeProvider();
-        _clock = new Clock(_time, Server, new RunningSignal());
-    }
-
-    [TearDown]
-    public void ShutdownClock() => _clock.Shutdown();
+    protected override string ServerName => Server;
 
     [Test]
     public async Task test_sleep()
@@ -32,18 +22,18 @@ public sealed class ClockTests : ContextCleanFixture
         {
             using (new LoggingContext("competing", Server).Enter())
             {
-                await _clock.SleepAsync(TimeSpan.Zero);
+                await Clock.SleepAsync(TimeSpan.Zero);
                 Assert.That(LoggingContext.Current.Name, Is.EqualTo("competing"));
             }
         });
 
         using (new LoggingContext("foo", Server).Enter())
         {
-            var sleep = _clock.SleepAsync(TimeSpan.FromSeconds(1));
+            var sleep = Clock.SleepAsync(TimeSpan.FromSeconds(1));
             Assert.That(sleep.IsCompleted, Is.False);
             using (LoggingContext.Preserve())
             {
-                _time.Advance(TimeSpan.FromSeconds(1));
+                Time.Advance(TimeSpan.FromSeconds(1));
             }
 
             await sleep;
@@ -58,7 +48,7 @@ public sealed class ClockTests : ContextCleanFixture
     {
         using (new LoggingContext("foo", Server).Enter())
         {
-            var sleep = _clock.SleepAsync(TimeSpan.Zero);
+            var sleep = Clock.SleepAsync(TimeSpan.Zero);
             Assert.That(sleep.IsCompleted, Is.False, "a zero sleep must still yield");
             await sleep;
             Assert.That(LoggingContext.Current.Name, Is.EqualTo("foo"));
@@ -69,10 +59,10 @@ public sealed class ClockTests : ContextCleanFixture
     public void SleepAsync_Cancelled_EndsCancelledBeforeTheDelay()
     {
         using var cancel = new System.Threading.CancellationTokenSource();
-        var sleep = _clock.SleepAsync(TimeSpan.FromSeconds(10), cancel.Token);
+        var sleep = Clock.SleepAsync(TimeSpan.FromSeconds(10), cancel.Token);
         cancel.Cancel();
         Assert.That(async () => await sleep, Throws.InstanceOf<OperationCanceledException>());
-        Assert.That(() => _clock.SleepAsync(TimeSpan.FromSeconds(-1)), Throws.InstanceOf<ArgumentOutOfRangeException>());
+        Assert.That(() => Clock.SleepAsync(TimeSpan.FromSeconds(-1)), Throws.InstanceOf<ArgumentOutOfRangeException>());
     }
 
     [Test]
@@ -82,12 +72,12 @@ public sealed class ClockTests : ContextCleanFixture
         ILoopingCall loop;
         using (new LoggingContext("foo", Server).Enter())
         {
-            loop = _clock.LoopingCall(TimeSpan.FromSeconds(1), async () =>
+            loop = Clock.LoopingCall(TimeSpan.FromSeconds(1), async () =>
             {
                 var seen = CallbackObservation.Take();
                 using (new LoggingContext("competing", Server).Enter())
                 {
-                    await _clock.SleepAsync(TimeSpan.Zero);
+                    await Clock.SleepAsync(TimeSpan.Zero);
                     completed.TrySetResult((seen, LoggingContext.Current.Name));
                 }
             });
@@ -95,7 +85,7 @@ public sealed class ClockTests : ContextCleanFixture
         }
 
         Assert.That(completed.Task.IsCompleted, Is.False, "the first call comes one interval later");
-        _time.Advance(TimeSpan.FromSeconds(1));
+        Time.Advance(TimeSpan.FromSeconds(1));
         var (seen, afterSleep) = await completed.Task;
         Assert.That(seen, Is.EqualTo(CallbackObservation.Fresh("looping_call", Server)));
         Assert.That(afterSleep, Is.EqualTo("competing"));
@@ -106,16 +96,16 @@ public sealed class ClockTests : ContextCleanFixture
     public void test_looping_call_now()
     {
         var seen = new List<(CallbackObservation Seen, DateTimeOffset At)>();
-        var start = _clock.UtcNow;
+        var start = Clock.UtcNow;
         using (new LoggingContext("foo", Server).Enter())
         {
-            _clock.LoopingCallNow(TimeSpan.FromSeconds(1), () => seen.Add((CallbackObservation.Take(), _clock.UtcNow)));
+            Clock.LoopingCallNow(TimeSpan.FromSeconds(1), () => seen.Add((CallbackObservation.Take(), Clock.UtcNow)));
             Assert.That(seen, Has.Count.EqualTo(1), "the first call happens before LoopingCallNow returns");
             Assert.That(LoggingContext.Current.Name, Is.EqualTo("foo"));
         }
 
-        _time.Advance(TimeSpan.FromSeconds(1));
-        _time.Advance(TimeSpan.FromSeconds(1));
+        Time.Advance(TimeSpan.FromSeconds(1));
+        Time.Advance(TimeSpan.FromSeconds(1));
         Assert.That(seen, Is.EqualTo(new[]
         {
             (CallbackObservation.Fresh("looping_call", Server), start),
@@ -130,15 +120,15 @@ public sealed class ClockTests : ContextCleanFixture
         var seen = new List<CallbackObservation>();
         using (new LoggingContext("foo", Server).Enter())
         {
-            _clock.CallLater(TimeSpan.FromSeconds(1), () => seen.Add(CallbackObservation.Take()));
-            _clock.CallLater(TimeSpan.Zero, () => seen.Add(CallbackObservation.Take()));
+            Clock.CallLater(TimeSpan.FromSeconds(1), () => seen.Add(CallbackObservation.Take()));
+            Clock.CallLater(TimeSpan.Zero, () => seen.Add(CallbackObservation.Take()));
             Assert.That(seen, Is.Empty, "a zero delay still runs on a later turn");
             Assert.That(LoggingContext.Current.Name, Is.EqualTo("foo"));
         }
 
-        _time.Advance(TimeSpan.FromMilliseconds(1));
+        Time.Advance(TimeSpan.FromMilliseconds(1));
         Assert.That(seen, Has.Count.EqualTo(1));
-        _time.Advance(TimeSpan.FromSeconds(1));
+        Time.Advance(TimeSpan.FromSeconds(1));
         Assert.That(seen, Is.EqualTo(new[] { CallbackObservation.Fresh("call_later", Server), CallbackObservation.Fresh("call_later", Server) }));
     }
 
@@ -146,21 +136,21 @@ public sealed class ClockTests : ContextCleanFixture
     public async Task CallLater_AsyncCallback_ContinuationsKeepTheCallLaterContext()
     {
         var done = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
-        _clock.CallLater(TimeSpan.FromSeconds(1), async () =>
+        Clock.CallLater(TimeSpan.FromSeconds(1), async () =>
         {
             await Task.Yield();
             done.SetResult($"{LoggingContext.Current.Name}@{LoggingContext.Current.ServerName}");
         });
 
-        _time.Advance(TimeSpan.FromSeconds(1));
+        Time.Advance(TimeSpan.FromSeconds(1));
         Assert.That(await done.Task, Is.EqualTo("call_later@test_server"));
     }
 
     [Test]
     public void CallLater_CallbackThrows_IsLoggedInTheCallbackContext()
     {
-        _clock.CallLater(TimeSpan.FromSeconds(1), () => throw new InvalidOperationException("boom"));
-        _time.Advance(TimeSpan.FromSeconds(1));
+        Clock.CallLater(TimeSpan.FromSeconds(1), () => throw new InvalidOperationException("boom"));
+        Time.Advance(TimeSpan.FromSeconds(1));
         Assert.That(Log.Messages, Has.Some.Contains("Unhandled exception in \"call_later\" callback"));
     }
 
@@ -168,13 +158,13 @@ public sealed class ClockTests : ContextCleanFixture
     public async Task CallbackFailures_AreLoggedNeverThrown()
     {
         var signal = new RunningSignal();
-        var clock = new Clock(_time, Server, signal);
+        var clock = new Clock(Time, Server, signal);
         var failing = new TaskCompletionSource();
         clock.CallLater(TimeSpan.FromSeconds(1), () => failing.Task);
         clock.CallWhenRunning(() => throw new InvalidOperationException("start boom"));
 
         signal.MarkRunning();
-        _time.Advance(TimeSpan.FromSeconds(1));
+        Time.Advance(TimeSpan.FromSeconds(1));
         await Task.Run(() => failing.SetException(new InvalidOperationException("late boom")));
 
         Assert.That(Log.Events.Where(e => e.Exception is not null).Select(e => (e.RenderMessage(), e.Exception!.Message)), Is.EquivalentTo(new[]
@@ -189,7 +179,7 @@ public sealed class ClockTests : ContextCleanFixture
     public void CallWhenRunning_BeforeAndAfterTheSignal_RunsInCallWhenRunningContext()
     {
         var signal = new RunningSignal();
-        var clock = new Clock(_time, Server, signal);
+        var clock = new Clock(Time, Server, signal);
         var seen = new List<CallbackObservation>();
         using (new LoggingContext("foo", Server).Enter())
         {
@@ -206,14 +196,15 @@ public sealed class ClockTests : ContextCleanFixture
     }
 
     [Test]
+    [ContextBoundary("Leaks a context onto the timer thread on purpose, with a raw timer of the fake provider")]
     public void CallbackStartingOutsideTheSentinel_IsReported()
     {
         var leaked = new LoggingContext("leaky", Server);
-        _time.CreateTimer(_ => LoggingContext.SetCurrent(leaked), null, TimeSpan.FromSeconds(1), System.Threading.Timeout.InfiniteTimeSpan);
+        Time.CreateTimer(_ => LoggingContext.SetCurrent(leaked), null, TimeSpan.FromSeconds(1), System.Threading.Timeout.InfiniteTimeSpan);
         CallbackObservation? seen = null;
-        _clock.CallLater(TimeSpan.FromSeconds(2), () => seen = CallbackObservation.Take());
+        Clock.CallLater(TimeSpan.FromSeconds(2), () => seen = CallbackObservation.Take());
 
-        _time.Advance(TimeSpan.FromSeconds(2));
+        Time.Advance(TimeSpan.FromSeconds(2));
         LoggingContext.SetCurrent(null);
 
         Assert.That(TakeErrors(), Is.EqualTo(new[]
@@ -227,8 +218,8 @@ public sealed class ClockTests : ContextCleanFixture
     [Test]
     public void CallbackThatLeaksItsContext_IsReportedAndDoesNotLeakIntoTheTimerThread()
     {
-        _clock.CallLater(TimeSpan.FromSeconds(1), () => LoggingContext.SetCurrent(new LoggingContext("leaky", Server)));
-        _time.Advance(TimeSpan.FromSeconds(1));
+        Clock.CallLater(TimeSpan.FromSeconds(1), () => LoggingContext.SetCurrent(new LoggingContext("leaky", Server)));
+        Time.Advance(TimeSpan.FromSeconds(1));
 
         Assert.That(TakeErrors(), Is.EqualTo(new[] { "Expected logging context call_later but found leaky" }));
         Assert.That(LoggingContext.Current.IsSentinel);
@@ -237,20 +228,20 @@ public sealed class ClockTests : ContextCleanFixture
     [Test]
     public void TimeMsecAndUtcNow_ReadTheTimeProvider()
     {
-        _time.SetUtcNow(DateTimeOffset.FromUnixTimeMilliseconds(1_700_000_000_123));
-        Assert.That(_clock.TimeMsec, Is.EqualTo(1_700_000_000_123));
-        Assert.That(_clock.UtcNow, Is.EqualTo(DateTimeOffset.FromUnixTimeMilliseconds(1_700_000_000_123)));
-        Assert.That(_clock.ServerName, Is.EqualTo(Server));
+        Time.SetUtcNow(DateTimeOffset.FromUnixTimeMilliseconds(1_700_000_000_123));
+        Assert.That(Clock.TimeMsec, Is.EqualTo(1_700_000_000_123));
+        Assert.That(Clock.UtcNow, Is.EqualTo(DateTimeOffset.FromUnixTimeMilliseconds(1_700_000_000_123)));
+        Assert.That(Clock.ServerName, Is.EqualTo(Server));
     }
 
     [Test]
     public void BadArguments_Throw()
     {
         Assert.That(() => new Clock(null!, Server), Throws.ArgumentNullException);
-        Assert.That(() => new Clock(_time, ""), Throws.ArgumentException);
-        Assert.That(() => _clock.CallLater(TimeSpan.FromSeconds(-1), () => { }), Throws.InstanceOf<ArgumentOutOfRangeException>());
-        Assert.That(() => _clock.CallLater(TimeSpan.Zero, (Action)null!), Throws.ArgumentNullException);
-        Assert.That(() => _clock.LoopingCall(TimeSpan.Zero, () => { }), Throws.InstanceOf<ArgumentOutOfRangeException>());
-        Assert.That(() => _clock.CallWhenRunning(null!), Throws.ArgumentNullException);
+        Assert.That(() => new Clock(Time, ""), Throws.ArgumentException);
+        Assert.That(() => Clock.CallLater(TimeSpan.FromSeconds(-1), () => { }), Throws.InstanceOf<ArgumentOutOfRangeException>());
+        Assert.That(() => Clock.CallLater(TimeSpan.Zero, (Action)null!), Throws.ArgumentNullException);
+        Assert.That(() => Clock.LoopingCall(TimeSpan.Zero, () => { }), Throws.InstanceOf<ArgumentOutOfRangeException>());
+        Assert.That(() => Clock.CallWhenRunning(null!), Throws.ArgumentNullException);
     }
 }

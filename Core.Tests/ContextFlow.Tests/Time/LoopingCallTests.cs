@@ -2,38 +2,28 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Threading.Tasks;
-using ContextFlow.Serilog;
 using ContextFlow.Tests.Support;
 using ContextFlow.Time;
 using Microsoft.Extensions.Time.Testing;
+using Serilog;
 using Serilog.Events;
 
 namespace ContextFlow.Tests.Time;
 
 /// <summary>Twisted LoopingCall semantics: first run after one interval, no overlap, grid alignment, death on failure.</summary>
-public sealed class LoopingCallTests : ContextCleanFixture
+public sealed class LoopingCallTests : FakeTimeFixture
 {
     private static readonly TimeSpan Interval = TimeSpan.FromSeconds(10);
-    private FakeTimeProvider _time = null!;
-    private Clock _clock = null!;
     private DateTimeOffset _start;
 
     [SetUp]
-    public void CreateClock()
-    {
-        _time = new FakeTimeProvider();
-        _clock = new Clock(_time, "hs", new RunningSignal());
-        _start = _time.GetUtcNow();
-    }
-
-    [TearDown]
-    public void ShutdownClock() => _clock.Shutdown();
+    public void NoteStart() => _start = Time.GetUtcNow();
 
     [Test]
     public void LoopingCall_RunsEveryIntervalStartingOneIntervalLater()
     {
         var runs = new List<TimeSpan>();
-        _clock.LoopingCall(Interval, () => runs.Add(_clock.UtcNow - _start));
+        Clock.LoopingCall(Interval, () => runs.Add(Clock.UtcNow - _start));
 
         Advance(9);
         Assert.That(runs, Is.Empty);
@@ -48,9 +38,9 @@ public sealed class LoopingCallTests : ContextCleanFixture
     {
         var runs = new List<TimeSpan>();
         var pending = new TaskCompletionSource();
-        _clock.LoopingCall(Interval, () =>
+        Clock.LoopingCall(Interval, () =>
         {
-            runs.Add(_clock.UtcNow - _start);
+            runs.Add(Clock.UtcNow - _start);
             return runs.Count == 1 ? pending.Task : Task.CompletedTask;
         });
 
@@ -71,7 +61,7 @@ public sealed class LoopingCallTests : ContextCleanFixture
     public void LoopingCall_TimeJumpsPastSeveralTicks_RunsOnceAndRealigns()
     {
         var runs = new List<TimeSpan>();
-        _clock.LoopingCall(Interval, () => runs.Add(_clock.UtcNow - _start));
+        Clock.LoopingCall(Interval, () => runs.Add(Clock.UtcNow - _start));
 
         Advance(35);
         Advance(5);
@@ -82,7 +72,7 @@ public sealed class LoopingCallTests : ContextCleanFixture
     public void LoopingCall_CallbackThrows_StopsAndLogsLoopingCallDied()
     {
         var runs = 0;
-        var loop = _clock.LoopingCall(Interval, () =>
+        var loop = Clock.LoopingCall(Interval, () =>
         {
             runs++;
             throw new InvalidOperationException("boom");
@@ -92,7 +82,7 @@ public sealed class LoopingCallTests : ContextCleanFixture
         Advance(10);
         Assert.That(runs, Is.EqualTo(1));
         Assert.That(loop.IsRunning, Is.False);
-        Assert.That(_clock.TrackedLoopingCallCount, Is.Zero);
+        Assert.That(Clock.TrackedLoopingCallCount, Is.Zero);
         var died = Log.Events.Single(e => e.MessageTemplate.Text == "Looping call died");
         Assert.That(died.Level, Is.EqualTo(LogEventLevel.Error));
         Assert.That(died.Exception?.Message, Is.EqualTo("boom"));
@@ -101,11 +91,11 @@ public sealed class LoopingCallTests : ContextCleanFixture
     [Test]
     public async Task LoopingCall_TaskFails_StopsAndLogsLoopingCallDiedInItsContext()
     {
-        global::Serilog.Log.Logger = new global::Serilog.LoggerConfiguration()
+        Serilog.Log.Logger = new Serilog.LoggerConfiguration()
             .Enrich.FromLoggingContext().WriteTo.Sink(Log).CreateLogger();
         var runs = 0;
         var failing = new TaskCompletionSource();
-        var loop = _clock.LoopingCall(Interval, () =>
+        var loop = Clock.LoopingCall(Interval, () =>
         {
             runs++;
             return failing.Task;
@@ -125,8 +115,8 @@ public sealed class LoopingCallTests : ContextCleanFixture
     public void LoopingCall_Stop_NoFurtherRunsAndUntracked()
     {
         var runs = 0;
-        var loop = _clock.LoopingCall(Interval, () => runs++);
-        Assert.That(_clock.TrackedLoopingCallCount, Is.EqualTo(1));
+        var loop = Clock.LoopingCall(Interval, () => runs++);
+        Assert.That(Clock.TrackedLoopingCallCount, Is.EqualTo(1));
 
         Advance(10);
         loop.Stop();
@@ -134,7 +124,7 @@ public sealed class LoopingCallTests : ContextCleanFixture
         Advance(10);
         Assert.That(runs, Is.EqualTo(1));
         Assert.That(loop.IsRunning, Is.False);
-        Assert.That(_clock.TrackedLoopingCallCount, Is.Zero);
+        Assert.That(Clock.TrackedLoopingCallCount, Is.Zero);
         Assert.That(loop.Interval, Is.EqualTo(Interval));
     }
 
@@ -142,7 +132,7 @@ public sealed class LoopingCallTests : ContextCleanFixture
     public void LoopingCall_StoppedWhileRunPending_NotLoggedAsDeath()
     {
         var pending = new TaskCompletionSource();
-        var loop = _clock.LoopingCall(Interval, () => pending.Task);
+        var loop = Clock.LoopingCall(Interval, () => pending.Task);
         Advance(10);
         loop.Stop();
         pending.SetCanceled();
@@ -150,7 +140,7 @@ public sealed class LoopingCallTests : ContextCleanFixture
         Assert.That(Log.Messages, Has.None.Contains("Looping call died"));
     }
 
-    private void Advance(int seconds) => _time.Advance(TimeSpan.FromSeconds(seconds));
+    private void Advance(int seconds) => Time.Advance(TimeSpan.FromSeconds(seconds));
 
     private static TimeSpan[] Seconds(params int[] seconds) => seconds.Select(s => TimeSpan.FromSeconds(s)).ToArray();
 }

@@ -29,7 +29,7 @@ namespace ContextFlow.Background;
 /// </remarks>
 /// <example>
 /// <code>
-/// var processes = new BackgroundProcesses("tenant-a.example", clock);
+/// var processes = new BackgroundProcesses(clock);   // for the clock's server, "tenant-a.example"
 /// processes.RunAsBackgroundProcess("prune_cache", async ct =>
 /// {
 ///     await cache.PruneAsync(ct);            // context "prune_cache-0", span "bgproc.prune_cache"
@@ -51,21 +51,14 @@ public sealed class BackgroundProcesses
     private readonly Clock _clock;
     private Task? _shutdownTask;
 
-    /// <summary>Creates the background-process runner of one server.</summary>
-    /// <param name="serverName">The server every process's context is attributed to.</param>
-    /// <param name="clock">The server's clock: the shutdown grace period is measured on it.</param>
-    /// <exception cref="ArgumentException"><paramref name="serverName"/> is empty or differs from the clock's.</exception>
+    /// <summary>Creates the background-process runner of the server that <paramref name="clock"/> belongs to.</summary>
+    /// <param name="clock">The server's clock: every process's context carries its <see cref="Clock.ServerName"/>, and
+    /// the shutdown grace period is measured on it.</param>
     /// <exception cref="ArgumentNullException"><paramref name="clock"/> is <see langword="null"/>.</exception>
-    public BackgroundProcesses(string serverName, Clock clock)
+    public BackgroundProcesses(Clock clock)
     {
-        ArgumentException.ThrowIfNullOrEmpty(serverName);
         ArgumentNullException.ThrowIfNull(clock);
-        if (!string.Equals(serverName, clock.ServerName, StringComparison.Ordinal))
-        {
-            throw new ArgumentException($"The clock belongs to server '{clock.ServerName}', not '{serverName}'.", nameof(clock));
-        }
-
-        ServerName = serverName;
+        ServerName = clock.ServerName;
         _clock = clock;
         BackgroundProcessMetrics.Register(this);
     }

@@ -83,7 +83,7 @@ public abstract partial class Server : IAsyncDisposable
         _timeProvider = timeProvider ?? TimeProvider.System;
         Running = running ?? RunningSignal.Process;
         Clock = new Clock(_timeProvider, ServerName, Running);
-        BackgroundProcesses = new BackgroundProcesses(ServerName, Clock);
+        BackgroundProcesses = new BackgroundProcesses(Clock);
         Totals = new LoggingContext(TotalsContextName, ServerName);
     }
 

@@ -37,12 +37,9 @@ public sealed class LoggingContextErrors
         set => Volatile.Write(ref _handler, value);
     }
 
-    /// <summary>Reports a context misuse through the current handler.</summary>
-    /// <param name="message">What went wrong, naming the contexts involved.</param>
-    /// <exception cref="ArgumentNullException"><paramref name="message"/> is <see langword="null"/>.</exception>
-    public void Report(string message)
+    // Internal: users set the handler; raising reports is the library's.
+    internal void Report(string message)
     {
-        ArgumentNullException.ThrowIfNull(message);
         var handler = Handler;
         if (handler is null)
         {

@@ -9,14 +9,14 @@ namespace ContextFlow.RateLimiting;
 /// <remarks>
 /// The limiter never sleeps. A request handler that catches this may wait <see cref="Pause"/> on its clock
 /// before answering, to slow down clients that retry in a tight loop, then send <see cref="RetryAfterMs"/> in the
-/// body and <see cref="RetryAfterSeconds"/> as the <c>Retry-After</c> header.
+/// body (and, rounded up to whole seconds, as the <c>Retry-After</c> header).
 /// </remarks>
 /// <example>
 /// <code>
 /// catch (LimitExceededException e)
 /// {
 ///     await clock.SleepAsync(e.Pause);
-///     if (e.RetryAfterSeconds &gt;= 0) response.Headers.RetryAfter = e.RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
+///     if (e.RetryAfterMs &gt;= 0) response.Headers.RetryAfter = Math.Ceiling(e.RetryAfterMs / 1000d).ToString(CultureInfo.InvariantCulture);
 ///     return Results.Json(new { errcode = "M_LIMIT_EXCEEDED", retry_after_ms = e.RetryAfterMs }, statusCode: 429);
 /// }
 /// </code>
@@ -68,12 +68,6 @@ public sealed class LimitExceededException : Exception
 
     /// <summary>Milliseconds until the action would be allowed (the <c>retry_after_ms</c> of the body); −1 when never.</summary>
     public long RetryAfterMs { get; }
-
-    /// <summary>
-    /// Whole seconds for a <c>Retry-After</c> header: <see cref="RetryAfterMs"/> rounded up; −1 when the action
-    /// will never be allowed, in which case no header should be sent.
-    /// </summary>
-    public long RetryAfterSeconds => RetryAfterMs < 0 ? -1 : (RetryAfterMs / 1000) + (RetryAfterMs % 1000 == 0 ? 0 : 1);
 
     /// <summary>How long a request handler should wait before answering; <see cref="TimeSpan.Zero"/> for no wait.</summary>
     public TimeSpan Pause { get; }

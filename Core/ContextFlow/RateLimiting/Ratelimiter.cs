@@ -12,44 +12,16 @@ namespace ContextFlow.RateLimiting;
 /// </summary>
 /// <remarks>
 /// <para>
-/// <b>Times.</b> Buckets fill, drain and are pruned on a <b>monotonic</b> clock: the clock's
-/// <see cref="TimeProvider.GetTimestamp"/>, or on <see cref="TimeProvider.System"/> the OS's coarse monotonic clock
-/// (<c>CLOCK_MONOTONIC_COARSE</c> on Linux, 1–4 ms; elsewhere the tick count, up to 16 ms), because a precise read
-/// would cost a large share of a check. A wall-clock step (NTP, a manual change) therefore never denies an action
-/// that should be allowed, never forgives one, and never keeps a key longer. Only <c>TimeAllowed</c> is wall-clock:
-/// seconds since the Unix epoch on the clock's timescale (<c>Clock.TimeMsec / 1000.0</c>), as in the reference, the
-/// earliest time another single action would be allowed, never earlier than now, or −1 when the key is exempt or the
-/// rate is 0. It is the monotonic result plus the current difference between the two clocks (on the system clock,
-/// re-read at most once a second), so after a step it moves with the wall clock.
+/// Buckets fill, drain and are pruned on a monotonic clock, so a wall-clock step never denies, forgives or keeps
+/// anything; only <c>TimeAllowed</c> (seconds since the Unix epoch, −1 when exempt or at rate 0) is wall-clock. Rates
+/// below <c>1e-9</c> Hz are rejected, a rate of 0 stores nothing, and keys whose bucket has emptied are pruned every
+/// 15 s on the clock, touching only the keys due. The rules and their reasons: <c>docs/rate-limiting.md</c>.
 /// </para>
 /// <para>
-/// <b>Tiny rates.</b> A positive rate below <c>1e-9</c> Hz (one action in about 31.7 years) is rejected with
-/// <see cref="ArgumentOutOfRangeException"/>: the times it implies are meaningless and overflow. Retry times handed
-/// out saturate: <see cref="LimitExceededException.RetryAfterMs"/> never exceeds <see cref="long.MaxValue"/> and
-/// <see cref="LimitExceededException.RetryAfterSeconds"/> is its exact rounding up.
-/// </para>
-/// <para>
-/// <b>Rate 0.</b> A bucket that never drains would have to be remembered forever, so at rate 0 nothing is stored:
-/// each call is judged against an empty bucket (allowed iff <c>nActions ≤ burstCount</c>), <c>TimeAllowed</c> is −1,
-/// and <see cref="RecordAction"/> for a new key at a configured rate of 0 records nothing. With burst 0 as well,
-/// every action is denied.
-/// </para>
-/// <para>
-/// <b>Pruning.</b> Keys whose bucket has emptied are forgotten on a timer wheel: a prune touches only keys that
-/// may have emptied since the last one, whatever the number of keys, and keys added by <see cref="RecordAction"/>
-/// are pruned like the others. A key is forgotten at most a few seconds plus one prune interval after its
-/// bucket empties. Pruning runs every 15 s as a <see cref="Clock.LoopingCall(TimeSpan, Action)"/> of the clock, so it
-/// stops when the clock shuts down or when the limiter is disposed.
-/// </para>
-/// <para>
-/// <b>Thread safety.</b> Every member may be called from any number of threads at once. Each call is atomic for
-/// its key: concurrent calls on one key behave as if made one after another in some order, so the actions
-/// allowed never exceed what the bucket permits. A check on a remembered key whose bucket stays non-empty locks
-/// only that key's entry, so checks on different keys never wait for each other and share no memory that both
-/// write. Adding, dropping and pruning keys lock one of many shards; a prune holds one shard at a time, for at most
-/// 256 keys. The key comparer's <c>Equals</c> may be called on a key that another thread is moving, and must be
-/// free of side effects.
-/// <see cref="Dispose"/> may race with other calls; calls that start after it throw
+/// <b>Thread safety.</b> Every member may be called from any number of threads at once; each call is atomic for its
+/// key, so the actions allowed never exceed what the bucket permits, and checks on different keys never wait for each
+/// other. The key comparer's <c>Equals</c> may be called on a key another thread is moving and must be free of side
+/// effects. <see cref="Dispose"/> may race with other calls; calls that start after it throw
 /// <see cref="ObjectDisposedException"/>.
 /// </para>
 /// </remarks>

@@ -63,8 +63,8 @@ public sealed class WheelTimer<T>
         _collapseDuplicates = collapseDuplicates;
     }
 
-    /// <summary>The width of a bucket in milliseconds.</summary>
-    public long BucketSizeMs { get; }
+    // The width of a bucket in milliseconds: the caller chose it, so nothing outside needs it back.
+    internal long BucketSizeMs { get; }
 
     /// <summary>The number of items held (an item held in two buckets counts twice).</summary>
     public int Count => _count;

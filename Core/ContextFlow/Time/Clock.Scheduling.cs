@@ -114,7 +114,7 @@ public sealed partial class Clock
 
             if (tracked)
             {
-                Link(call);
+                _delayedCalls.Link(call);
             }
         }
 
@@ -167,6 +167,45 @@ public sealed partial class Clock
         using (ExecutionContext.SuppressFlow())
         {
             return TimeProvider.CreateTimer(callback, state, dueTime, Timeout.InfiniteTimeSpan);
+        }
+    }
+
+    internal void Untrack(DelayedCall call)
+    {
+        lock (_gate)
+        {
+            _delayedCalls.Unlink(call);
+        }
+    }
+
+    /// <summary>
+    /// For a tracked call that has just fired: stops tracking it and, with <paramref name="admit"/>, admits its callback.
+    /// <see langword="false"/> once the clock is shutting down, in which case the callback must not start.
+    /// </summary>
+    internal bool UntrackAndAdmit(DelayedCall call, bool admit)
+    {
+        lock (_gate)
+        {
+            if (_isShutdown)
+            {
+                return false;
+            }
+
+            _delayedCalls.Unlink(call);
+            if (admit)
+            {
+                Interlocked.Increment(ref _inFlight);
+            }
+
+            return true;
+        }
+    }
+
+    internal void Untrack(LoopingCallRunner loop)
+    {
+        lock (_gate)
+        {
+            _loopingCalls.Remove(loop);
         }
     }
 }

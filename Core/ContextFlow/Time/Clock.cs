@@ -53,8 +53,7 @@ public sealed partial class Clock
     internal const string CallWhenRunningName = "call_when_running";
 
     private readonly object _gate = new();
-    private DelayedCall? _delayedCalls;
-    private int _delayedCallCount;
+    private readonly TrackedCalls _delayedCalls = new();
     private readonly HashSet<LoopingCallRunner> _loopingCalls = new();
     private readonly RunningSignal _running;
     private bool _isShutdown;
@@ -77,8 +76,9 @@ public sealed partial class Clock
     /// <summary>The server this clock schedules for.</summary>
     public string ServerName { get; }
 
-    /// <summary>The time provider this clock reads and schedules on.</summary>
-    public TimeProvider TimeProvider { get; }
+    // Internal: a public provider would be a way around the Clock (its CreateTimer escapes the context rules and
+    // shutdown). What callers need of it, the time and elapsed time, the members below give.
+    internal TimeProvider TimeProvider { get; }
 
     /// <summary>The current time.</summary>
     public DateTimeOffset UtcNow => TimeProvider.GetUtcNow();
@@ -86,8 +86,32 @@ public sealed partial class Clock
     /// <summary>The current time in milliseconds since the Unix epoch.</summary>
     public long TimeMsec => TimeProvider.GetUtcNow().ToUnixTimeMilliseconds();
 
-    /// <summary>Whether <see cref="Shutdown"/> has been called.</summary>
-    public bool IsShutdown
+    /// <summary>A high-resolution monotonic timestamp, for measuring elapsed time with <see cref="GetElapsedTime(long)"/>.</summary>
+    /// <returns>The timestamp of the clock's time provider (so a fake provider in tests moves it).</returns>
+    /// <example>
+    /// <code>
+    /// var start = clock.GetTimestamp();
+    /// await SendAsync();
+    /// var duration = clock.GetElapsedTime(start);
+    /// </code>
+    /// </example>
+    public long GetTimestamp() => TimeProvider.GetTimestamp();
+
+    /// <summary>The time elapsed since <paramref name="startingTimestamp"/>, a value of <see cref="GetTimestamp"/>.</summary>
+    /// <param name="startingTimestamp">A timestamp this clock returned.</param>
+    /// <returns>The elapsed time on the clock's time provider.</returns>
+    public TimeSpan GetElapsedTime(long startingTimestamp) => TimeProvider.GetElapsedTime(startingTimestamp);
+
+    /// <summary>The time elapsed between two values of <see cref="GetTimestamp"/>.</summary>
+    /// <param name="startingTimestamp">The earlier timestamp.</param>
+    /// <param name="endingTimestamp">The later timestamp.</param>
+    /// <returns>The elapsed time on the clock's time provider.</returns>
+    public TimeSpan GetElapsedTime(long startingTimestamp, long endingTimestamp) =>
+        TimeProvider.GetElapsedTime(startingTimestamp, endingTimestamp);
+
+    // Whether Shutdown has been called. Internal: a caller that checks it before scheduling still races with Shutdown;
+    // scheduling after Shutdown throws, which is the answer that cannot be stale.
+    internal bool IsShutdown
     {
         get
         {
@@ -105,7 +129,7 @@ public sealed partial class Clock
         {
             lock (_gate)
             {
-                return _delayedCallCount;
+                return _delayedCalls.Count;
             }
         }
     }
@@ -240,7 +264,7 @@ public sealed partial class Clock
             if (!_isShutdown)
             {
                 _isShutdown = true;
-                delayedCalls = DetachDelayedCalls();
+                delayedCalls = _delayedCalls.Detach();
                 loopingCalls = [.. _loopingCalls];
                 _loopingCalls.Clear();
             }
@@ -255,13 +279,7 @@ public sealed partial class Clock
                 loop.StopCore();
             }
 
-            while (delayedCalls is not null)
-            {
-                var next = delayedCalls.Next;
-                delayedCalls.Previous = delayedCalls.Next = null;
-                delayedCalls.CancelCore();
-                delayedCalls = next;
-            }
+            TrackedCalls.CancelAll(delayedCalls);
 
             _running.RemoveAll(this);
             MarkCancelled();

@@ -39,7 +39,7 @@ internal sealed class DelayedCall : IDelayedCall
         _tracked = tracked;
     }
 
-    // The clock's intrusive list of tracked calls (O(1) add and remove, nothing allocated); guarded by the clock's lock.
+    // Links of the clock's TrackedCalls list; guarded by the clock's lock.
     internal DelayedCall? Previous { get; set; }
 
     internal DelayedCall? Next { get; set; }

@@ -96,13 +96,13 @@ internal static class Checks
         var valid = true;
         if (name.Trim().Length == 0)
         {
-            valid = Report(diagnostics, GeneratorDescriptors.EmptyName, LocationOf(attribute, method), method.Name, attributeName);
+            valid = Report(diagnostics, Descriptors.EmptyName, LocationOf(attribute, method), method.Name, attributeName);
         }
 
         var type = method.ContainingType;
         if (type.TypeKind != TypeKind.Class || !SymbolText.IsPartialAll(type, out _))
         {
-            valid = Report(diagnostics, GeneratorDescriptors.NotInPartialType, LocationOf(method), method.Name, attributeName, type.Name);
+            valid = Report(diagnostics, Descriptors.NotInPartialType, LocationOf(method), method.Name, attributeName, type.Name);
         }
 
         return valid;
@@ -114,8 +114,8 @@ internal static class Checks
         var type = method.ContainingType;
         return owners.Count switch
         {
-            0 => Report(diagnostics, GeneratorDescriptors.NoOwner, LocationOf(method), method.Name, attributeName, type.Name, wanted),
-            > 1 => Report(diagnostics, GeneratorDescriptors.SeveralOwners, LocationOf(method), method.Name, attributeName, type.Name,
+            0 => Report(diagnostics, Descriptors.NoOwner, LocationOf(method), method.Name, attributeName, type.Name, wanted),
+            > 1 => Report(diagnostics, Descriptors.SeveralOwners, LocationOf(method), method.Name, attributeName, type.Name,
                 role, string.Join(", ", owners.Select(o => o.Display))),
             _ => true,
         };

@@ -1,7 +1,6 @@
 using System;
 using BenchmarkDotNet.Attributes;
 using ContextFlow;
-using ContextFlow.Serilog;
 using Serilog;
 using Serilog.Context;
 using Serilog.Core;

@@ -5,7 +5,6 @@
 using System.Linq;
 using ContextFlow;
 using ContextFlow.Hosting;
-using ContextFlow.Serilog;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;

@@ -1,7 +1,6 @@
 using System.Collections.Generic;
 using System.Linq;
 using System.Threading.Tasks;
-using ContextFlow.Serilog;
 using ContextFlow.Tests.Support;
 using Microsoft.Extensions.Logging;
 using ILogger = Serilog.ILogger;
@@ -9,7 +8,7 @@ using Serilog;
 using Serilog.Context;
 using Serilog.Extensions.Logging;
 
-namespace ContextFlow.Tests.Serilog;
+namespace ContextFlow.Tests.Logging;
 
 public sealed class LoggingContextEnricherTests : ContextCleanFixture
 {
@@ -144,5 +143,5 @@ public sealed class LoggingContextEnricherTests : ContextCleanFixture
         Assert.That((Prop(e, "ServerName"), Prop(e, "Request"), Prop(e, "Method")), Is.EqualTo(("mel.example", "GET-7", "GET")));
     }
 
-    private static string? Prop(global::Serilog.Events.LogEvent e, string name) => InMemorySink.StringProperty(e, name);
+    private static string? Prop(Serilog.Events.LogEvent e, string name) => InMemorySink.StringProperty(e, name);
 }

@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Operations;
 
-namespace ContextFlow.Analyzers.Support;
+namespace ContextFlow.Analyzers.Internals;
 
 /// <summary>Answers "is this code inside a <c>[ContextBoundary]</c>?" for the rules the attribute silences.</summary>
 internal sealed class ContextBoundary

@@ -1,9 +1,10 @@
 using System;
 using System.Threading;
 using System.Threading.Tasks;
+using ContextFlow.Time;
 using Serilog;
 
-namespace ContextFlow.Time;
+namespace ContextFlow;
 
 /// <summary>
 /// How work that outlives its caller starts: from an empty <see cref="ExecutionContext"/> (no AsyncLocal of anyone's,

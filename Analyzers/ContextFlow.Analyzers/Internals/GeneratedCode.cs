@@ -6,7 +6,7 @@ using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.Diagnostics;
 
-namespace ContextFlow.Analyzers.Support;
+namespace ContextFlow.Analyzers.Internals;
 
 /// <summary>
 /// Answers "is this site generated code?" the way the compiler does for analyzers that skip generated code: a file

@@ -1,9 +1,9 @@
 using System.Threading.Tasks;
-using Verify = ContextFlow.Analyzers.Tests.Support.CSharpAnalyzerVerifier<ContextFlow.Analyzers.Rules.ContextBoundaryReasonAnalyzer>;
+using Verify = ContextFlow.Analyzers.Tests.Support.CSharpAnalyzerVerifier<ContextFlow.Analyzers.Rules.ContextBoundaryWithoutReasonAnalyzer>;
 
 namespace ContextFlow.Analyzers.Tests.Rules;
 
-public sealed class ContextBoundaryReasonAnalyzerTests
+public sealed class ContextBoundaryWithoutReasonAnalyzerTests
 {
     [Test]
     public Task EmptyOrWhitespaceReason_Reports() => Verify.VerifyAnalyzerAsync("""

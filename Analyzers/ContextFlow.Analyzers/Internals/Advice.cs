@@ -1,7 +1,7 @@
 using System.Collections.Immutable;
 using Microsoft.CodeAnalysis;
 
-namespace ContextFlow.Analyzers.Support;
+namespace ContextFlow.Analyzers.Internals;
 
 /// <summary>Builds the "what to do instead" half of a message and the properties a code fix reads.</summary>
 internal static class Advice
@@ -27,28 +27,5 @@ internal static class Advice
         }
 
         return builder.ToImmutable();
-    }
-
-    /// <summary>The operation without the implicit conversions the compiler wrapped around it.</summary>
-    public static IOperation WalkDownConversions(IOperation operation)
-    {
-        while (operation is Microsoft.CodeAnalysis.Operations.IConversionOperation { IsImplicit: true } conversion)
-        {
-            operation = conversion.Operand;
-        }
-
-        return operation;
-    }
-
-    /// <summary>The first parent that is not an implicit conversion.</summary>
-    public static IOperation? ParentSkippingConversions(IOperation operation)
-    {
-        var parent = operation.Parent;
-        while (parent is Microsoft.CodeAnalysis.Operations.IConversionOperation { IsImplicit: true })
-        {
-            parent = parent.Parent;
-        }
-
-        return parent;
     }
 }

@@ -1,6 +1,6 @@
 using Microsoft.CodeAnalysis;
 
-namespace ContextFlow.Analyzers.Support;
+namespace ContextFlow.Analyzers.Internals;
 
 /// <summary>The types every rule matches against, resolved once per compilation.</summary>
 internal sealed class ContextFlowTypes

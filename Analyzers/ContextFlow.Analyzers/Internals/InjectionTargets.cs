@@ -3,7 +3,7 @@ using System.Collections.Immutable;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Operations;
 
-namespace ContextFlow.Analyzers.Support;
+namespace ContextFlow.Analyzers.Internals;
 
 /// <summary>
 /// Finds what a code fix can route work through at a site: locals, parameters, fields and properties of the wanted

@@ -2,15 +2,18 @@ using System.Collections.Generic;
 using Serilog.Core;
 using Serilog.Events;
 
-namespace ContextFlow.Serilog;
+namespace ContextFlow;
 
 /// <summary>
 /// Adds the current <see cref="LoggingContext"/> to every event: <c>ServerName</c>, <c>Request</c> (the context's
 /// name) and, when the context has <see cref="RequestInfo"/>, its fields. In the sentinel it adds the sentinel's
 /// names only to events that do not already carry them, so properties set by other enrichers survive.
 /// </summary>
-/// <remarks>Stateless and thread-safe; the properties of a context are built once and reused for every event.</remarks>
-public sealed class LoggingContextEnricher : ILogEventEnricher
+/// <remarks>
+/// Stateless and thread-safe; the properties of a context are built once and reused for every event. Internal, as
+/// Serilog keeps its own enrichers: users reach it through <c>.Enrich.FromLoggingContext()</c>.
+/// </remarks>
+internal sealed class LoggingContextEnricher : ILogEventEnricher
 {
     /// <summary>The property holding the server (tenant) name.</summary>
     public const string ServerNameProperty = "ServerName";

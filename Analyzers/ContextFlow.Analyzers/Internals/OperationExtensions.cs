@@ -1,0 +1,54 @@
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace ContextFlow.Analyzers.Internals;
+
+/// <summary>Walking the operation tree the way the rules need it: past implicit conversions, up to the root.</summary>
+internal static class OperationExtensions
+{
+    /// <summary>The operation without the implicit conversions the compiler wrapped around it.</summary>
+    public static IOperation WalkDownConversions(this IOperation operation)
+    {
+        while (operation is IConversionOperation { IsImplicit: true } conversion)
+        {
+            operation = conversion.Operand;
+        }
+
+        return operation;
+    }
+
+    /// <summary>The first parent that is not an implicit conversion.</summary>
+    public static IOperation? ParentSkippingConversions(this IOperation operation)
+    {
+        var parent = operation.Parent;
+        while (parent is IConversionOperation { IsImplicit: true })
+        {
+            parent = parent.Parent;
+        }
+
+        return parent;
+    }
+
+    /// <summary>True when the value is thrown away: an expression statement, or assigned to the discard <c>_</c>.</summary>
+    public static bool IsDiscarded(this IOperation operation) => operation.ParentSkippingConversions() switch
+    {
+        IExpressionStatementOperation => true,
+        ISimpleAssignmentOperation assignment => assignment.Target.WalkDownConversions() is IDiscardOperation,
+        _ => false,
+    };
+
+    /// <summary>The outermost operation of the body the operation is in.</summary>
+    public static IOperation Root(this IOperation operation)
+    {
+        while (operation.Parent is not null)
+        {
+            operation = operation.Parent;
+        }
+
+        return operation;
+    }
+
+    /// <summary>True when <paramref name="operation"/>, past conversions, reads the local <paramref name="local"/>.</summary>
+    public static bool IsReferenceTo(this IOperation operation, ILocalSymbol local) =>
+        operation.WalkDownConversions() is ILocalReferenceOperation reference && SymbolEqualityComparer.Default.Equals(reference.Local, local);
+}
