@@ -44,7 +44,7 @@ public sealed class ChurnUnderLoadTests : WebFixture
                     .WriteTo.Sink(Log).WriteTo.ServerFiles(host, _logs).CreateLogger();
                 foreach (var name in s_steady.Append("gone.test"))
                 {
-                    await host.ProvisionAsync(new WebTestConfig { ServerName = name, LoopEvery = TimeSpan.FromMilliseconds(20), Background = true }, c => new WebTestServer(c, running));
+                    await host.ProvisionAsync(new WebTestConfig { ServerName = name, LoopEvery = TimeSpan.FromMilliseconds(20), Background = true }, (c, _) => new WebTestServer(c, running));
                 }
             });
         var gone = Track(app.Host, "gone.test");

@@ -16,7 +16,7 @@ public sealed class HostIntegrationTests : WebFixture
         ServerState stateBeforeStart = default;
         await using var app = await TestApp.StartAsync(a => a.MapTestEndpoints(), async (host, running) =>
         {
-            alpha = await host.ProvisionAsync(new WebTestConfig { ServerName = "alpha.test" }, c => new WebTestServer(c, running));
+            alpha = await host.ProvisionAsync(new WebTestConfig { ServerName = "alpha.test" }, (c, _) => new WebTestServer(c, running));
             alpha.Clock.CallWhenRunning(() => startContext = LoggingContext.Current);
             stateBeforeStart = alpha.State;
         });
@@ -38,7 +38,7 @@ public sealed class HostIntegrationTests : WebFixture
         {
             foreach (var name in new[] { "a.test", "b.test", "c.test" })
             {
-                await host.ProvisionAsync(new WebTestConfig { ServerName = name, LoopEvery = TimeSpan.FromMilliseconds(5), Background = true }, c => new WebTestServer(c, running));
+                await host.ProvisionAsync(new WebTestConfig { ServerName = name, LoopEvery = TimeSpan.FromMilliseconds(5), Background = true }, (c, _) => new WebTestServer(c, running));
             }
         });
         var servers = app.Host.Servers.ToList();
@@ -58,10 +58,10 @@ public sealed class HostIntegrationTests : WebFixture
     {
         await using var app = await TestApp.StartAsync(a => a.MapTestEndpoints(), async (host, running) =>
         {
-            await host.ProvisionAsync(new WebTestConfig { ServerName = "good.test" }, c => new WebTestServer(c, running));
+            await host.ProvisionAsync(new WebTestConfig { ServerName = "good.test" }, (c, _) => new WebTestServer(c, running));
             await host.ProvisionAsync(
                 new WebTestConfig { ServerName = "bad.test" },
-                c => new WebTestServer(c, running) { Start = () => throw new InvalidOperationException("no start") });
+                (c, _) => new WebTestServer(c, running) { Start = () => throw new InvalidOperationException("no start") });
         });
 
         using var good = await app.GetAsync("good.test", "/whoami");

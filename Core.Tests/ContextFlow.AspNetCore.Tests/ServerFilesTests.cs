@@ -112,7 +112,7 @@ public sealed class ServerFilesTests : WebFixture
     }
 
     private Task<WebTestServer> ProvisionAsync(string name) =>
-        _host.ProvisionAsync(new WebTestConfig { ServerName = name }, c => new WebTestServer(c, _running));
+        _host.ProvisionAsync(new WebTestConfig { ServerName = name }, (c, _) => new WebTestServer(c, _running));
 
     private static void InContext(string name, string server, string message)
     {

@@ -56,7 +56,7 @@ app.MapContextFlowAdmin<TenantConfig>(config => new TenantServer(config, host.Ru
 
 foreach (var name in SampleOptions.Tenants)
 {
-    await host.ProvisionAsync(new TenantConfig { ServerName = name }, config => new TenantServer(config, host.Running, options.Postgres));
+    await host.ProvisionAsync(new TenantConfig { ServerName = name }, (config, _) => new TenantServer(config, host.Running, options.Postgres));
 }
 
 await app.StartAsync();                    // the servers start once the host has (IHostedLifecycleService.StartedAsync)

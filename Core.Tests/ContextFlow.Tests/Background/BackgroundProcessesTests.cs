@@ -96,7 +96,7 @@ public sealed class BackgroundProcessesTests : FakeTimeFixture
         Assert.That(processes.Select(p => p.IsCompletedSuccessfully), Is.All.True);
         Assert.That(Log.Events.Where(e => e.Level >= LogEventLevel.Warning), Is.Empty, "cancellation by shutdown is not an error");
         Assert.That(() => _processes.RunAsBackgroundProcess("late", _ => Task.CompletedTask),
-            Throws.InvalidOperationException.With.Message.EqualTo("Cannot start background process. Server has been shutdown"));
+            Throws.InvalidOperationException.With.Message.EqualTo("Cannot start background process: server 'hs' has been shut down"));
     }
 
     [Test]

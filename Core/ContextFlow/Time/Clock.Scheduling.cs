@@ -109,7 +109,7 @@ public sealed partial class Clock
         {
             if (_isShutdown && (tracked || throwIfShutdown))
             {
-                return throwIfShutdown ? throw new InvalidOperationException("Cannot start delayed call. Clock has been shutdown") : null;
+                return throwIfShutdown ? throw ShutDownError("start delayed call") : null;
             }
 
             if (tracked)
@@ -140,7 +140,7 @@ public sealed partial class Clock
         {
             if (_isShutdown)
             {
-                throw new InvalidOperationException("Cannot start looping call. Clock has been shutdown");
+                throw ShutDownError("start looping call");
             }
 
             _loopingCalls.Add(loop);
@@ -156,8 +156,26 @@ public sealed partial class Clock
     }
 
     /// <summary>Creates an armed one-shot timer that captures none of the caller's AsyncLocals.</summary>
-    [ContextBoundary("The one place the Clock creates raw timers: flow is suppressed so callbacks never see the scheduler's context")]
+    /// <remarks>
+    /// A provider other than <see cref="TimeProvider.System"/> may run due callbacks inline, on the thread creating a
+    /// timer (FakeTimeProvider does, for whatever is due when a timer is added). That thread is then the provider's
+    /// timer thread for a moment, so it creates the timer from the sentinel: a callback run there starts as it would on
+    /// a real timer thread, and is not reported as having inherited the context of whoever happened to schedule.
+    /// </remarks>
     internal ITimer CreateTimer(TimerCallback callback, object state, TimeSpan dueTime)
+    {
+        if (ReferenceEquals(TimeProvider, TimeProvider.System))
+        {
+            return CreateTimerWithoutFlow(callback, state, dueTime);
+        }
+
+        var request = new TimerRequest(this, callback, state, dueTime);
+        FreshContext.Run(static r => ((TimerRequest)r!).Create(), request);
+        return request.Timer!;
+    }
+
+    [ContextBoundary("The one place the Clock creates raw timers: flow is suppressed so callbacks never see the scheduler's context")]
+    private ITimer CreateTimerWithoutFlow(TimerCallback callback, object state, TimeSpan dueTime)
     {
         if (ExecutionContext.IsFlowSuppressed())
         {
@@ -169,6 +187,9 @@ public sealed partial class Clock
             return TimeProvider.CreateTimer(callback, state, dueTime, Timeout.InfiniteTimeSpan);
         }
     }
+
+    private InvalidOperationException ShutDownError(string what) =>
+        new($"Cannot {what}: server '{ServerName}' has been shut down");
 
     internal void Untrack(DelayedCall call)
     {
@@ -207,5 +228,13 @@ public sealed partial class Clock
         {
             _loopingCalls.Remove(loop);
         }
+    }
+
+    /// <summary>A timer to create from the empty execution context (see <see cref="CreateTimer"/>).</summary>
+    private sealed class TimerRequest(Clock clock, TimerCallback callback, object state, TimeSpan dueTime)
+    {
+        public ITimer? Timer { get; private set; }
+
+        public void Create() => Timer = clock.CreateTimerWithoutFlow(callback, state, dueTime);
     }
 }
