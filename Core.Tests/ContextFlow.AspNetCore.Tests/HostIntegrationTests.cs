@@ -23,7 +23,7 @@ public sealed class HostIntegrationTests : WebFixture
 
         Assert.Multiple(() =>
         {
-            Assert.That(stateBeforeStart, Is.EqualTo(ServerState.Starting), "nothing runs before the host has started");
+            Assert.That(stateBeforeStart, Is.EqualTo(ServerState.SetUp), "nothing runs before the host has started");
             Assert.That(alpha!.State, Is.EqualTo(ServerState.Running));
             Assert.That(app.Running.IsRunning, "StartedAsync marks the process running");
             Assert.That(startContext?.Name, Is.EqualTo("call_when_running"));
