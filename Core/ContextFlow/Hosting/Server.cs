@@ -84,6 +84,7 @@ public abstract partial class Server : IAsyncDisposable
         Clock = new Clock(_timeProvider, ServerName, running);
         BackgroundProcesses = new BackgroundProcesses(Clock);
         Totals = new LoggingContext(TotalsContextName, ServerName);
+        _lastActive = Clock.GetTimestamp();
     }
 
     /// <summary>The server's name, from its configuration.</summary>
