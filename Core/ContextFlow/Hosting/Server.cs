@@ -85,6 +85,7 @@ public abstract partial class Server : IAsyncDisposable
         BackgroundProcesses = new BackgroundProcesses(Clock);
         Totals = new LoggingContext(TotalsContextName, ServerName);
         _lastActive = Clock.GetTimestamp();
+        LiveServers.Started(ServerName);
     }
 
     /// <summary>The server's name, from its configuration.</summary>
