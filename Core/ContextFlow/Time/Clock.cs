@@ -61,7 +61,7 @@ public sealed partial class Clock
     /// <summary>Creates the clock of one server.</summary>
     /// <param name="timeProvider">Where time comes from: <see cref="TimeProvider.System"/>, or a fake in tests.</param>
     /// <param name="serverName">The server every callback's context is attributed to.</param>
-    /// <param name="running">When the process counts as running for <see cref="CallWhenRunning"/>; <see cref="RunningSignal.Process"/> when <see langword="null"/>.</param>
+    /// <param name="running">When the process counts as running for <see cref="CallWhenRunning(Action)"/>; <see cref="RunningSignal.Process"/> when <see langword="null"/>.</param>
     /// <exception cref="ArgumentNullException"><paramref name="timeProvider"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentException"><paramref name="serverName"/> is null or empty.</exception>
     public Clock(TimeProvider timeProvider, string serverName, RunningSignal? running = null)
@@ -229,7 +229,7 @@ public sealed partial class Clock
 
     /// <summary>
     /// Cancels every tracked delayed call, stops every looping call, ends pending sleeps as cancelled and drops waiting
-    /// <see cref="CallWhenRunning"/> callbacks. Afterwards scheduling throws <see cref="InvalidOperationException"/>
+    /// <see cref="CallWhenRunning(Action)"/> callbacks. Afterwards scheduling throws <see cref="InvalidOperationException"/>
     /// (<see cref="SleepAsync"/> returns a cancelled task). Calling it again, from any thread, waits as the first call
     /// does and changes nothing more.
     /// </summary>
@@ -238,7 +238,7 @@ public sealed partial class Clock
     /// <b>The guarantee.</b> Once <see cref="Shutdown"/> returns, no callback of this clock starts, and none is still
     /// running its synchronous part on another thread. That covers delayed calls (both overloads), looping calls
     /// (including a <see cref="LoopingCallNow(TimeSpan, Func{Task})"/> whose first run was about to start),
-    /// <see cref="CallWhenRunning"/> callbacks, the timeouts of <c>TimeoutAsync</c>, and timer callbacks that the
+    /// <see cref="CallWhenRunning(Action)"/> callbacks, the timeouts of <c>TimeoutAsync</c>, and timer callbacks that the
     /// provider has already dispatched to a thread but that have not started yet: those are dropped. Calls made with
     /// <c>cancelOnShutdown: false</c> are outside it: they run even after shutdown.
     /// </para>
