@@ -29,8 +29,25 @@ internal static class OperationExtensions
         return parent;
     }
 
-    /// <summary>True when the value is thrown away: an expression statement, or assigned to the discard <c>_</c>.</summary>
-    public static bool IsDiscarded(this IOperation operation) => operation.ParentSkippingConversions() switch
+    /// <summary>
+    /// The operation whose value is the operation's: itself, or the null-conditional access it ends
+    /// (<c>a?.B()</c>, <c>a?.b?.C()</c>), whose value is the call's or null.
+    /// </summary>
+    public static IOperation OutermostConditionalAccess(this IOperation operation)
+    {
+        while (operation.Parent is IConditionalAccessOperation access && access.WhenNotNull == operation)
+        {
+            operation = access;
+        }
+
+        return operation;
+    }
+
+    /// <summary>
+    /// True when the value is thrown away: an expression statement, or assigned to the discard <c>_</c>, also through
+    /// a null-conditional access (<c>a?.B();</c>, <c>_ = a?.B();</c>).
+    /// </summary>
+    public static bool IsDiscarded(this IOperation operation) => operation.OutermostConditionalAccess().ParentSkippingConversions() switch
     {
         IExpressionStatementOperation => true,
         ISimpleAssignmentOperation assignment => assignment.Target.WalkDownConversions() is IDiscardOperation,
