@@ -25,6 +25,9 @@ public sealed class FireAndForgetCodeFix : ContextFlowCodeFixProvider
     {
     }
 
+    /// <inheritdoc />
+    public override FixAllProvider GetFixAllProvider() => TargetedFixAll.Provider;
+
     private protected override async Task RegisterAsync(FixSite fix)
     {
         var (context, diagnostic, model) = (fix.Context, fix.Diagnostic, fix.Model);

@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Operations;
 
@@ -68,4 +69,28 @@ internal static class OperationExtensions
     /// <summary>True when <paramref name="operation"/>, past conversions, reads the local <paramref name="local"/>.</summary>
     public static bool IsReferenceTo(this IOperation operation, ILocalSymbol local) =>
         operation.WalkDownConversions() is ILocalReferenceOperation reference && SymbolEqualityComparer.Default.Equals(reference.Local, local);
+
+    /// <summary>
+    /// The values the code under <paramref name="root"/> gives the local: its initializer and every simple assignment
+    /// to it (what the rules follow "as far as a local").
+    /// </summary>
+    public static IEnumerable<IOperation> AssignedValues(this ILocalSymbol local, IOperation root)
+    {
+        foreach (var operation in root.Descendants())
+        {
+            switch (operation)
+            {
+                case IVariableDeclaratorOperation declarator when SymbolEqualityComparer.Default.Equals(declarator.Symbol, local):
+                    if (declarator.GetVariableInitializer() is { } initializer)
+                    {
+                        yield return initializer.Value;
+                    }
+
+                    break;
+                case ISimpleAssignmentOperation assignment when assignment.Target.IsReferenceTo(local):
+                    yield return assignment.Value;
+                    break;
+            }
+        }
+    }
 }
