@@ -224,4 +224,57 @@ public sealed class FireAndForgetCodeFixTests
             void M(Task task) => _ = {|CTX3001:task.ConfigureAwait(false)|};
         }
         """);
+
+    [Test]
+    public Task FixAll_GivesEverySiteItsOwnBackgroundProcesses() => Verify.VerifyFixAllAsync(
+        """
+        using System.Threading.Tasks;
+        using ContextFlow.Background;
+        using ContextFlow.Hosting;
+
+        class Mailer(BackgroundProcesses background)
+        {
+            void Queue() => _ = {|CTX3001:SendAsync()|};
+            Task SendAsync() => Task.CompletedTask;
+        }
+
+        class Cache
+        {
+            private readonly BackgroundProcesses _processes = null!;
+
+            void Refresh() => {|CTX3001:Task.Run(ReloadAsync)|};
+            Task ReloadAsync() => Task.CompletedTask;
+        }
+
+        class Handler
+        {
+            void Handle(Server server) => _ = {|CTX3001:PruneAsync()|};
+            Task PruneAsync() => Task.CompletedTask;
+        }
+        """,
+        """
+        using System.Threading.Tasks;
+        using ContextFlow.Background;
+        using ContextFlow.Hosting;
+
+        class Mailer(BackgroundProcesses background)
+        {
+            void Queue() => _ = background.RunAsBackgroundProcess("send", ct => SendAsync());
+            Task SendAsync() => Task.CompletedTask;
+        }
+
+        class Cache
+        {
+            private readonly BackgroundProcesses _processes = null!;
+
+            void Refresh() => _processes.RunAsBackgroundProcess("reload", ct => ReloadAsync());
+            Task ReloadAsync() => Task.CompletedTask;
+        }
+
+        class Handler
+        {
+            void Handle(Server server) => _ = server.BackgroundProcesses.RunAsBackgroundProcess("prune", ct => PruneAsync());
+            Task PruneAsync() => Task.CompletedTask;
+        }
+        """);
 }

@@ -278,4 +278,62 @@ public sealed class RawDelayCodeFixTests
             }
         }
         """);
+
+    [Test]
+    public Task FixAll_GivesEverySiteItsOwnClock() => Verify.VerifyFixAllAsync(
+        """
+        using System;
+        using System.Threading.Tasks;
+        using ContextFlow.Hosting;
+        using ContextFlow.Time;
+
+        class Poller(Clock clock)
+        {
+            Task PollAsync() => {|CTX2002:Task.Delay(10)|};
+        }
+
+        class Retrier
+        {
+            private readonly Clock _clock = null!;
+
+            async Task RetryAsync(Task work)
+            {
+                await {|CTX2002:Task.Delay(20)|};
+                await {|CTX2002:work.WaitAsync(TimeSpan.FromSeconds(1))|};
+            }
+        }
+
+        class Handler
+        {
+            Task HandleAsync(Server server, Task work) => {|CTX2002:work.WaitAsync(TimeSpan.FromSeconds(2))|};
+        }
+        """,
+        """
+        using System;
+        using System.Threading.Tasks;
+        using ContextFlow.Background;
+        using ContextFlow.Hosting;
+        using ContextFlow.Time;
+
+        class Poller(Clock clock)
+        {
+            Task PollAsync() => clock.SleepAsync(TimeSpan.FromMilliseconds(10));
+        }
+
+        class Retrier
+        {
+            private readonly Clock _clock = null!;
+
+            async Task RetryAsync(Task work)
+            {
+                await _clock.SleepAsync(TimeSpan.FromMilliseconds(20));
+                await work.TimeoutAsync(TimeSpan.FromSeconds(1), _clock);
+            }
+        }
+
+        class Handler
+        {
+            Task HandleAsync(Server server, Task work) => work.TimeoutAsync(TimeSpan.FromSeconds(2), server.Clock);
+        }
+        """);
 }
