@@ -111,4 +111,37 @@ public sealed class RawLifetimeCallbackCodeFixTests
             void Start(Server server, IHostApplicationLifetime lifetime) => server.Clock.CallWhenRunning(() => { });
         }
         """ + RawLifetimeCallbackAnalyzerTests.Lifetime);
+
+    [Test]
+    public Task StartedTokenInALocal_BecomesCallWhenRunning() => Verify.VerifyCodeFixAsync(
+        """
+        using ContextFlow.Time;
+        using Microsoft.Extensions.Hosting;
+
+        class Sync(Clock clock, IHostApplicationLifetime lifetime)
+        {
+            void Start()
+            {
+                var started = lifetime.ApplicationStarted;
+                {|CTX2003:started.Register(Run)|};
+            }
+
+            void Run() { }
+        }
+        """ + RawLifetimeCallbackAnalyzerTests.Lifetime,
+        """
+        using ContextFlow.Time;
+        using Microsoft.Extensions.Hosting;
+
+        class Sync(Clock clock, IHostApplicationLifetime lifetime)
+        {
+            void Start()
+            {
+                var started = lifetime.ApplicationStarted;
+                clock.CallWhenRunning(Run);
+            }
+
+            void Run() { }
+        }
+        """ + RawLifetimeCallbackAnalyzerTests.Lifetime);
 }
