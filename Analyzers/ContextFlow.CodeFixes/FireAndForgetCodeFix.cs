@@ -110,7 +110,9 @@ public sealed class FireAndForgetCodeFix : ContextFlowCodeFixProvider
         }
 
         var work = MapLastInChain(site.WithoutTrivia(), _ => call.WithoutTrivia());
-        if (model.GetTypeInfo(call).Type is { Name: "ValueTask", ContainingNamespace: { Name: "Tasks" } })
+        if (model.GetTypeInfo(call).Type?.OriginalDefinition is { } type &&
+            (SymbolEqualityComparer.Default.Equals(type, model.Compilation.GetTypeByMetadataName("System.Threading.Tasks.ValueTask")) ||
+             SymbolEqualityComparer.Default.Equals(type, model.Compilation.GetTypeByMetadataName("System.Threading.Tasks.ValueTask`1"))))
         {
             work = MapLastInChain(work, last => InvocationExpression(MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, last, IdentifierName("AsTask"))));
         }
