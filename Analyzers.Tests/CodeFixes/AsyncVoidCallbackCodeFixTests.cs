@@ -1,4 +1,5 @@
 using System.Threading.Tasks;
+using ContextFlow.Analyzers.Tests.Rules;
 using Verify = ContextFlow.Analyzers.Tests.Support.CSharpCodeFixVerifier<
     ContextFlow.Analyzers.Rules.AsyncVoidCallbackAnalyzer,
     ContextFlow.CodeFixes.AsyncVoidCallbackCodeFix>;
@@ -7,17 +8,6 @@ namespace ContextFlow.Analyzers.Tests.CodeFixes;
 
 public sealed class AsyncVoidCallbackCodeFixTests
 {
-    private const string Types = """
-
-        class Pool { public Task ShutdownAsync() => Task.CompletedTask; }
-
-        class Registry
-        {
-            public void On(string name, System.Action<int> handler) { }
-            public void On(string name, System.Func<int, System.Threading.CancellationToken, Task> handler) { }
-        }
-        """;
-
     [Test]
     public Task AsyncShutdownHandler_TakesTheToken() => Verify.VerifyCodeFixAsync(
         """
@@ -28,7 +18,7 @@ public sealed class AsyncVoidCallbackCodeFixTests
         {
             void M(Server server, Pool pool) => server.RegisterShutdownHandler({|CTX3002:async () => await pool.ShutdownAsync()|});
         }
-        """ + Types,
+        """ + AsyncVoidCallbackAnalyzerTests.Registry,
         """
         using System.Threading.Tasks;
         using ContextFlow.Hosting;
@@ -37,7 +27,7 @@ public sealed class AsyncVoidCallbackCodeFixTests
         {
             void M(Server server, Pool pool) => server.RegisterShutdownHandler(async ct => await pool.ShutdownAsync());
         }
-        """ + Types);
+        """ + AsyncVoidCallbackAnalyzerTests.Registry);
 
     [Test]
     public Task TakenNameAndExistingParameter_AreKept() => Verify.VerifyCodeFixAsync(
@@ -49,7 +39,7 @@ public sealed class AsyncVoidCallbackCodeFixTests
         {
             void M(Registry registry, Pool pool, CancellationToken ct) => registry.On("ready", {|CTX3002:n => pool.ShutdownAsync()|});
         }
-        """ + Types,
+        """ + AsyncVoidCallbackAnalyzerTests.Registry,
         """
         using System.Threading;
         using System.Threading.Tasks;
@@ -58,7 +48,7 @@ public sealed class AsyncVoidCallbackCodeFixTests
         {
             void M(Registry registry, Pool pool, CancellationToken ct) => registry.On("ready", (n, ct2) => pool.ShutdownAsync());
         }
-        """ + Types);
+        """ + AsyncVoidCallbackAnalyzerTests.Registry);
 
     [Test]
     public Task FixAll_GivesEveryLambdaTheToken() => Verify.VerifyFixAllAsync(
@@ -78,7 +68,7 @@ public sealed class AsyncVoidCallbackCodeFixTests
                 server.RegisterShutdownHandler({|CTX3002:static async () => await Task.Yield()|});
             }
         }
-        """ + Types,
+        """ + AsyncVoidCallbackAnalyzerTests.Registry,
         """
         using System.Threading.Tasks;
         using ContextFlow.Hosting;
@@ -95,7 +85,7 @@ public sealed class AsyncVoidCallbackCodeFixTests
                 server.RegisterShutdownHandler(static async ct => await Task.Yield());
             }
         }
-        """ + Types);
+        """ + AsyncVoidCallbackAnalyzerTests.Registry);
 
     [Test]
     public Task MethodGroupOrTypedParameters_HaveNoFix() => Verify.VerifyNoFixAsync("""
@@ -112,5 +102,5 @@ public sealed class AsyncVoidCallbackCodeFixTests
 
             async void OnShutdown() => await Task.Yield();
         }
-        """ + Types);
+        """ + AsyncVoidCallbackAnalyzerTests.Registry);
 }

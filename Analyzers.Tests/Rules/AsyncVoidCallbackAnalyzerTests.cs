@@ -5,8 +5,8 @@ namespace ContextFlow.Analyzers.Tests.Rules;
 
 public sealed class AsyncVoidCallbackAnalyzerTests
 {
-    /// <summary>An API of the user's with the same pair of overloads as <c>Server.RegisterShutdownHandler</c>.</summary>
-    private const string Registry = """
+    /// <summary>An API of the user's with the same pair of overloads as <c>Server.RegisterShutdownHandler</c>, and a pool.</summary>
+    internal const string Registry = """
 
         class Pool { public Task ShutdownAsync() => Task.CompletedTask; }
 
