@@ -212,7 +212,7 @@ public sealed partial class ServerHost
                     if (server.IsIdleFor(_idleTimeout))
                     {
                         Log.ForContext<ServerHost>().Information("Releasing server {ServerName}: idle for {IdleTimeout}", server.ServerName, _idleTimeout);
-                        BeginShutdown(server);
+                        _ = server.ShutdownAsync();     // started, not awaited: the check runs inside the server's own clock
                     }
                 });
             }
@@ -221,8 +221,5 @@ public sealed partial class ServerHost
                 // Shut down already, before its idle check could start.
             }
         }
-
-        [ContextBoundary("Starts the shutdown of an idle server from its own looping call; the shutdown runs in its own context and never faults")]
-        private static void BeginShutdown(Server server) => _ = server.ShutdownAsync();
     }
 }
