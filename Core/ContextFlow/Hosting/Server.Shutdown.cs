@@ -86,10 +86,13 @@ public abstract partial class Server
     {
         // The caller gets its task back at once, whatever the handlers below do.
         await Task.Yield();
-        using var scope = _shutdownContext!.Enter();
-        var log = Log.ForContext<Server>();
+
+        // Armed from the sentinel, before the shutdown's context is entered: a provider that runs due timers on the
+        // thread adding one (FakeTimeProvider) then runs other servers' callbacks as on a timer thread.
         var startedAt = _timeProvider.GetTimestamp();
         using var deadline = new CancellationTokenSource(_shutdownGrace, _timeProvider);
+        using var scope = _shutdownContext!.Enter();
+        var log = Log.ForContext<Server>();
         try
         {
             log.Information("Received shutdown request for {ServerName} ({InstanceId})", ServerName, InstanceId);
