@@ -77,4 +77,37 @@ public sealed class ClockFakeTimeTests : ContextCleanFixture
             Assert.That(wrongContexts, Is.Zero);
         }
     }
+
+    [Test]
+    public async Task TimeReadFromInsideAContext_RunsOtherServersDueCallbacksFromTheSentinel()
+    {
+        // A FakeTimeProvider runs what is due on whichever thread reads its time; with AutoAdvanceAmount every read
+        // makes the next tick due, so each read below runs the other server's loop on the reading thread.
+        var time = new FakeTimeProvider();
+        var signal = new RunningSignal();
+        signal.MarkRunning();
+        var other = new Clock(time, "other", signal);
+        var seen = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        other.LoopingCall(TimeSpan.FromSeconds(1), () => seen.Enqueue(LoggingContext.Current.Name));
+        var server = new Hosting.TestServer(Hosting.TestServer.Config("alpha"), time, signal);
+        await server.SetupAsync();
+        await server.StartAsync();
+        time.AutoAdvanceAmount = TimeSpan.FromSeconds(1);
+
+        using (new LoggingContext("GET-1", "alpha", server.Totals).Enter())
+        {
+            using (server.KeepAlive())
+            {
+                _ = server.Clock.UtcNow;
+            }
+
+            _ = server.Clock.GetElapsedTime(server.Clock.GetTimestamp());
+        }
+
+        await server.ShutdownAsync();
+        time.AutoAdvanceAmount = TimeSpan.Zero;
+        other.Shutdown();
+
+        Assert.That(seen, Is.Not.Empty.And.All.EqualTo("looping_call"), "the other server's loop ran, each time in its own context");
+    }
 }

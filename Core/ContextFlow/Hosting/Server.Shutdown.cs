@@ -89,7 +89,7 @@ public abstract partial class Server
 
         // Armed from the sentinel, before the shutdown's context is entered: a provider that runs due timers on the
         // thread adding one (FakeTimeProvider) then runs other servers' callbacks as on a timer thread.
-        var startedAt = _timeProvider.GetTimestamp();
+        var startedAt = Clock.GetTimestamp();
         using var deadline = new CancellationTokenSource(_shutdownGrace, _timeProvider);
         using var scope = _shutdownContext!.Enter();
         var log = Log.ForContext<Server>();
@@ -111,7 +111,7 @@ public abstract partial class Server
             }
 
             log.Information("Server {ServerName} ({InstanceId}) shut down in {Elapsed:0.000} s",
-                ServerName, InstanceId, _timeProvider.GetElapsedTime(startedAt).TotalSeconds);
+                ServerName, InstanceId, Clock.GetElapsedTime(startedAt).TotalSeconds);
         }
         catch (Exception ex)
         {
@@ -271,7 +271,7 @@ public abstract partial class Server
             return Timeout.InfiniteTimeSpan;
         }
 
-        var left = _shutdownGrace - _timeProvider.GetElapsedTime(startedAt);
+        var left = _shutdownGrace - Clock.GetElapsedTime(startedAt);
         return left > TimeSpan.Zero ? left : TimeSpan.Zero;
     }
 

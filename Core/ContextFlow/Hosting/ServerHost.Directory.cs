@@ -115,9 +115,9 @@ public sealed partial class ServerHost
                     return running;
                 }
 
-                if (_failures.TryGetValue(serverName, out var failure) && _time.GetTimestamp() < failure.RetryAt)
+                if (_failures.TryGetValue(serverName, out var failure) && ProviderTime.GetTimestamp(_time) < failure.RetryAt)
                 {
-                    return Task.FromException<Server?>(Unavailable(serverName, failure.Error, _time.GetElapsedTime(_time.GetTimestamp(), failure.RetryAt)));
+                    return Task.FromException<Server?>(Unavailable(serverName, failure.Error, _time.GetElapsedTime(ProviderTime.GetTimestamp(_time), failure.RetryAt)));
                 }
 
                 var activation = RunAsync(serverName);
@@ -196,7 +196,7 @@ public sealed partial class ServerHost
             {
                 var failures = (_failures.TryGetValue(serverName, out var previous) ? previous.Failures : 0) + 1;
                 var delay = TimeSpan.FromTicks(Math.Min(_maxRetryDelay.Ticks, _retryDelay.Ticks << Math.Min(failures - 1, 30)));
-                _failures[serverName] = (failures, _time.GetTimestamp() + (long)(delay.TotalSeconds * _time.TimestampFrequency), error);
+                _failures[serverName] = (failures, ProviderTime.GetTimestamp(_time) + (long)(delay.TotalSeconds * _time.TimestampFrequency), error);
                 return delay;
             }
         }

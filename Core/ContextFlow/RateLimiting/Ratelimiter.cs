@@ -94,8 +94,8 @@ public sealed partial class Ratelimiter<TKey> : IDisposable
         _time = time;
         if (time is not null)
         {
-            _originTimestamp = time.GetTimestamp();
-            _originMs = time.GetUtcNow().ToUnixTimeMilliseconds();
+            _originTimestamp = ProviderTime.GetTimestamp(time);
+            _originMs = ProviderTime.GetUtcNow(time).ToUnixTimeMilliseconds();
         }
 
         Name = name;
@@ -225,7 +225,7 @@ public sealed partial class Ratelimiter<TKey> : IDisposable
     // Monotonic milliseconds. The system clock is called directly rather than through the provider, so the call
     // inlines into the check.
     private long NowMs() =>
-        _time is null ? CoarseSystemTime.MonotonicMs() : _originMs + (_time.GetElapsedTime(_originTimestamp).Ticks / TimeSpan.TicksPerMillisecond);
+        _time is null ? CoarseSystemTime.MonotonicMs() : _originMs + (ProviderTime.GetElapsedTime(_time, _originTimestamp).Ticks / TimeSpan.TicksPerMillisecond);
 
     // A monotonic TimeAllowed (seconds) as the wall-clock seconds handed to users; Never as -1.
     private double ToWallClock(double timeAllowed, long nowMs)
@@ -237,7 +237,7 @@ public sealed partial class Ratelimiter<TKey> : IDisposable
 
         var offsetMs = _time is null
             ? CoarseSystemTime.WallOffsetMs(nowMs)
-            : _time.GetUtcNow().ToUnixTimeMilliseconds() - nowMs;
+            : ProviderTime.GetUtcNow(_time).ToUnixTimeMilliseconds() - nowMs;
         return offsetMs == 0 ? timeAllowed : timeAllowed + (offsetMs / 1000.0);
     }
 

@@ -81,10 +81,10 @@ public sealed partial class Clock
     internal TimeProvider TimeProvider { get; }
 
     /// <summary>The current time.</summary>
-    public DateTimeOffset UtcNow => TimeProvider.GetUtcNow();
+    public DateTimeOffset UtcNow => ProviderTime.GetUtcNow(TimeProvider);
 
     /// <summary>The current time in milliseconds since the Unix epoch.</summary>
-    public long TimeMsec => TimeProvider.GetUtcNow().ToUnixTimeMilliseconds();
+    public long TimeMsec => ProviderTime.GetUtcNow(TimeProvider).ToUnixTimeMilliseconds();
 
     /// <summary>A high-resolution monotonic timestamp, for measuring elapsed time with <see cref="GetElapsedTime(long)"/>.</summary>
     /// <returns>The timestamp of the clock's time provider (so a fake provider in tests moves it).</returns>
@@ -95,12 +95,12 @@ public sealed partial class Clock
     /// var duration = clock.GetElapsedTime(start);
     /// </code>
     /// </example>
-    public long GetTimestamp() => TimeProvider.GetTimestamp();
+    public long GetTimestamp() => ProviderTime.GetTimestamp(TimeProvider);
 
     /// <summary>The time elapsed since <paramref name="startingTimestamp"/>, a value of <see cref="GetTimestamp"/>.</summary>
     /// <param name="startingTimestamp">A timestamp this clock returned.</param>
     /// <returns>The elapsed time on the clock's time provider.</returns>
-    public TimeSpan GetElapsedTime(long startingTimestamp) => TimeProvider.GetElapsedTime(startingTimestamp);
+    public TimeSpan GetElapsedTime(long startingTimestamp) => ProviderTime.GetElapsedTime(TimeProvider, startingTimestamp);
 
     /// <summary>The time elapsed between two values of <see cref="GetTimestamp"/>.</summary>
     /// <param name="startingTimestamp">The earlier timestamp.</param>

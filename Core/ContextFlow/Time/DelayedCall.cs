@@ -62,7 +62,7 @@ internal sealed class DelayedCall : IDelayedCall
         // A delay of several steps gets its deadline as the timers' state, so the common call carries no field for it.
         if (delay > Delays.MaxStep)
         {
-            Arm(s_onStep, new Deadline(this, _clock.TimeProvider.GetTimestamp(), delay), Delays.MaxStep, first: true);
+            Arm(s_onStep, new Deadline(this, _clock.GetTimestamp(), delay), Delays.MaxStep, first: true);
         }
         else
         {
@@ -196,7 +196,7 @@ internal sealed class DelayedCall : IDelayedCall
                 return;
             }
 
-            var left = delay - call._clock.TimeProvider.GetElapsedTime(startTimestamp);
+            var left = delay - call._clock.GetElapsedTime(startTimestamp);
             if (left > TimeSpan.Zero)
             {
                 call.Arm(s_onStep, this, Delays.Step(left), first: false);

@@ -37,7 +37,7 @@ internal sealed class LoopingCallRunner : ILoopingCall
         _clock = clock;
         Interval = interval;
         _callback = callback;
-        _startTimestamp = clock.TimeProvider.GetTimestamp();
+        _startTimestamp = clock.GetTimestamp();
     }
 
     public TimeSpan Interval { get; }
@@ -114,7 +114,7 @@ internal sealed class LoopingCallRunner : ILoopingCall
         }
 
         // Outside the lock: reading a fake provider's time may run its other due timers on this thread.
-        var elapsed = _clock.TimeProvider.GetElapsedTime(_startTimestamp).Ticks;
+        var elapsed = _clock.GetElapsedTime(_startTimestamp).Ticks;
         var due = Volatile.Read(ref _nextDue);
         if (elapsed < due)
         {
@@ -206,7 +206,7 @@ internal sealed class LoopingCallRunner : ILoopingCall
     private void ScheduleNext()
     {
         // Twisted's LoopingCall: wait until the next point of the start grid, skipping any ticks already missed.
-        var elapsed = _clock.TimeProvider.GetElapsedTime(_startTimestamp).Ticks;
+        var elapsed = _clock.GetElapsedTime(_startTimestamp).Ticks;
         var untilNext = Interval.Ticks - (elapsed % Interval.Ticks);
         Volatile.Write(ref _nextDue, elapsed + untilNext);
         Arm(Delays.Step(TimeSpan.FromTicks(untilNext)));
