@@ -45,7 +45,7 @@ builder.Services.AddSerilog((services, logging) => logging
     .Enrich.FromLoggingContext()
     .WriteTo.Console(outputTemplate: "{Timestamp:HH:mm:ss.fff} [{ServerName,-16} {Request,-18}] {Message:lj}{NewLine}{Exception}",
         formatProvider: System.Globalization.CultureInfo.InvariantCulture)
-    .WriteTo.ServerFiles(services.GetRequiredService<ServerHost>(), options.LogDirectory));
+    .WriteTo.ServerFiles(options.LogDirectory));
 
 var app = builder.Build();
 app.UseContextFlow();

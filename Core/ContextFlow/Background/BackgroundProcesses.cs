@@ -68,8 +68,8 @@ public sealed class BackgroundProcesses
 
     internal bool ClockIsShutdown => _clock.IsShutdown;
 
-    /// <summary>The processes currently running.</summary>
-    internal int RunningCount
+    /// <summary>How many of the server's processes are running now.</summary>
+    public int RunningCount
     {
         get
         {
@@ -171,6 +171,23 @@ public sealed class BackgroundProcesses
             _running.Remove(process);
             AddUsage(process);
         }
+    }
+
+    /// <summary>
+    /// What the server's background processes have used since the server was created, all descriptions together:
+    /// the processes that ended, and the running ones up to now. The same figures the
+    /// <c>contextflow.background_process.*</c> counters report per description.
+    /// </summary>
+    /// <returns>A copy of the totals.</returns>
+    public ResourceUsage GetResourceUsage()
+    {
+        var total = default(ResourceUsage);
+        foreach (var (_, usage) in CollectUsageTotals())
+        {
+            total += usage;
+        }
+
+        return total;
     }
 
     /// <summary>Charges what running processes used since the last collection and returns the totals per description.</summary>

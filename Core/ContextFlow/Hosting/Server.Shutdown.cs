@@ -118,6 +118,9 @@ public abstract partial class Server
         {
             _stopping.Dispose();
             NotifyShutDown(log);
+
+            // Last: what keeps something per server name (its log file) lets go once the server's last line is written.
+            LiveServers.Ended(ServerName);
             _shutDown.TrySetResult();
         }
     }

@@ -10,7 +10,7 @@ public abstract partial class Server
     private ServerStart? _start;
 
     /// <summary>
-    /// Starts the server: <see cref="OnStartAsync"/> runs through <see cref="Clock.CallWhenRunning"/>, at once if the
+    /// Starts the server: <see cref="OnStartAsync"/> runs through <see cref="Clock.CallWhenRunning(Action)"/>, at once if the
     /// process is already running (a server provisioned into a live process), otherwise when it starts. A failing
     /// start is logged (<c>"Error during startup"</c>) and fails the returned task; the server is then
     /// <see cref="ServerState.Failed"/> and <see cref="ShutdownAsync"/> still cleans up.

@@ -23,7 +23,7 @@ namespace ContextFlow.Hosting;
 /// </para>
 /// <para>
 /// Setup runs in a <c>"setup"</c> context and shutdown in a <c>"shutdown"</c> context of the server, both children of
-/// <see cref="Totals"/>. The start work runs through <see cref="Clock.CallWhenRunning"/>, in its fresh
+/// <see cref="Totals"/>. The start work runs through <see cref="Clock.CallWhenRunning(Action)"/>, in its fresh
 /// <c>"call_when_running"</c> context. The order of shutdown and what "collectable" asks of user code are in
 /// <c>docs/hosting.md</c>.
 /// </para>
@@ -84,6 +84,8 @@ public abstract partial class Server : IAsyncDisposable
         Clock = new Clock(_timeProvider, ServerName, running);
         BackgroundProcesses = new BackgroundProcesses(Clock);
         Totals = new LoggingContext(TotalsContextName, ServerName);
+        _lastActive = Clock.GetTimestamp();
+        LiveServers.Started(ServerName);
     }
 
     /// <summary>The server's name, from its configuration.</summary>

@@ -45,45 +45,22 @@ public sealed partial class ServerHost
         where TConfig : ServerConfig
         where TServer : Server
     {
-        var name = entry.Name;
         TServer? server = null;
         try
         {
-            server = factory(config, Running) ?? throw new InvalidOperationException($"The factory for server {name} returned null");
-            if (server.State != ServerState.Created || server.ShutDownObserver is not null)
-            {
-                var reused = server;
-                server = null;
-                throw new InvalidOperationException($"The factory for server {name} returned server {reused.ServerName}, which is already {reused.State}");
-            }
-
-            if (!string.Equals(server.ServerName, name, StringComparison.Ordinal))
-            {
-                throw new InvalidOperationException($"The factory for server {name} built server {server.ServerName}");
-            }
-
-            lock (_gate)
-            {
-                if (_shutdown is not null)
-                {
-                    throw HostShutDown(name);
-                }
-
-                entry.Server = server;
-                server.ShutDownObserver = OnServerShutDown;
-                _servers[name] = server;
-            }
-
+            server = Build(entry.Name, config, factory);
+            CheckName(entry.Name, server);
+            Attach(entry, server);
             return server;
         }
         catch (Exception ex)
         {
             lock (_gate)
             {
-                _entries.Remove(name);
+                _entries.Remove(entry.Name);
             }
 
-            LogRefused(name, ex);
+            LogRefused(entry.Name, ex);
             if (server is not null)
             {
                 // A new server the host will not keep: shut it down so its clock and processes do not linger.
@@ -91,6 +68,43 @@ public sealed partial class ServerHost
             }
 
             throw;
+        }
+    }
+
+    /// <summary>Calls the factory and checks that it built a new server.</summary>
+    private TServer Build<TConfig, TServer>(string name, TConfig config, Func<TConfig, RunningSignal, TServer> factory)
+        where TConfig : ServerConfig
+        where TServer : Server
+    {
+        var server = factory(config, Running) ?? throw new InvalidOperationException($"The factory for server {name} returned null");
+        if (server.State != ServerState.Created || server.ShutDownObserver is not null)
+        {
+            throw new InvalidOperationException($"The factory for server {name} returned server {server.ServerName}, which is already {server.State}");
+        }
+
+        return server;
+    }
+
+    private static void CheckName(string name, Server server)
+    {
+        if (!string.Equals(server.ServerName, name, StringComparison.Ordinal))
+        {
+            throw new InvalidOperationException($"The factory for server {name} built server {server.ServerName}");
+        }
+    }
+
+    private void Attach(Entry entry, Server server)
+    {
+        lock (_gate)
+        {
+            if (_shutdown is not null)
+            {
+                throw HostShutDown(entry.Name);
+            }
+
+            entry.Server = server;
+            server.ShutDownObserver = OnServerShutDown;
+            _servers[entry.Name] = server;
         }
     }
 
@@ -149,6 +163,12 @@ public sealed partial class ServerHost
             }
 
             _entries.Remove(server.ServerName);
+            if (entry.Successor is { } successor && !entry.Deprovisioned)
+            {
+                // A restart: its new instance takes the name over, so no one else can meanwhile.
+                _entries.Add(server.ServerName, successor);
+            }
+
             _servers.TryRemove(new KeyValuePair<string, Server>(server.ServerName, server));
             entry.Gone = true;
             entry.WaitsForHostStart = false;
@@ -223,6 +243,12 @@ public sealed partial class ServerHost
 
         // Shut down and removed: a provisioning still under way was overtaken.
         public bool Gone { get; set; }
+
+        // A restart's new instance, waiting for this one to shut down and take the name over.
+        public Entry? Successor { get; set; }
+
+        // Deprovisioned: a restart under way does not bring the server back.
+        public bool Deprovisioned { get; set; }
 
         public Queue<ServerEvent> Pending { get; } = new();
 

@@ -109,7 +109,7 @@ public sealed partial class ServerHost : IAsyncDisposable
     /// <param name="cancellationToken">Cancels provisioning; the half-provisioned server is shut down.</param>
     /// <returns>The provisioned server.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="config"/> or <paramref name="factory"/> is <see langword="null"/>.</exception>
-    /// <exception cref="ConfigException">The configuration is invalid; the factory was not called.</exception>
+    /// <exception cref="ConfigException">The configuration is invalid, or the server disabled; the factory was not called.</exception>
     /// <exception cref="ServerAlreadyHostedException">A server of that name (ignoring case) is hosted or being provisioned.</exception>
     /// <exception cref="ProvisioningCanceledException">The server shut down before provisioning completed (deprovisioned,
     /// or the host shut down); it has finished shutting down.</exception>
@@ -127,6 +127,11 @@ public sealed partial class ServerHost : IAsyncDisposable
         try
         {
             config.EnsureValid();
+            if (!config.Enabled)
+            {
+                throw new ConfigException($"Server {config.ServerName} is disabled ({nameof(ServerConfig.Enabled)} is false)", nameof(ServerConfig.Enabled));
+            }
+
             entry = Reserve(config.ServerName);
         }
         catch (Exception ex)
@@ -175,9 +180,16 @@ public sealed partial class ServerHost : IAsyncDisposable
     public async Task<bool> DeprovisionAsync(string serverName)
     {
         ArgumentException.ThrowIfNullOrEmpty(serverName);
-        if (!_servers.TryGetValue(serverName, out var server))
+        Server? server;
+        lock (_gate)
         {
-            return false;
+            if (!_entries.TryGetValue(serverName, out var entry) || entry.Server is null)
+            {
+                return false;
+            }
+
+            entry.Deprovisioned = true;
+            server = entry.Server;
         }
 
         await server.ShutdownAsync().ConfigureAwait(false);

@@ -46,6 +46,25 @@ public sealed partial class Clock
     internal Task DelayUntrackedAsync(TimeSpan delay, CancellationToken cancellationToken) =>
         Sleep(delay, cancellationToken, tracked: false);
 
+    /// <summary>
+    /// Starts <paramref name="callback"/> in a fresh <c>"call_when_running"</c> context once the process is running, as
+    /// <see cref="CallWhenRunning(Action)"/> does, and lets its continuations keep that context. A failure of the
+    /// returned task is logged, as an exception the callback throws is. Neither the clock nor its
+    /// <see cref="Shutdown"/> waits for the task; work that shutdown must wait for belongs in a background process.
+    /// </summary>
+    /// <remarks>
+    /// An async lambda binds this overload (<c>clock.CallWhenRunning(async () => await WarmUpAsync())</c>); with only
+    /// the <see cref="Action"/> overload it would be an <c>async void</c> callback whose failure nobody sees.
+    /// </remarks>
+    /// <param name="callback">What to start.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="callback"/> is <see langword="null"/>.</exception>
+    /// <exception cref="InvalidOperationException">The clock has been shut down.</exception>
+    public void CallWhenRunning(Func<Task> callback)
+    {
+        ArgumentNullException.ThrowIfNull(callback);
+        CallWhenRunning(() => FreshContext.ObserveFailure(callback() ?? Task.CompletedTask, CallWhenRunningName));
+    }
+
     internal void RunWhenRunningCallback(Action callback)
     {
         if (TryAdmit())

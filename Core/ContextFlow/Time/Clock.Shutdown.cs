@@ -21,7 +21,7 @@ public sealed partial class Clock
 
     /// <summary>
     /// Cancels every tracked delayed call, stops every looping call, ends pending sleeps as cancelled and drops waiting
-    /// <see cref="CallWhenRunning"/> callbacks, then waits for the callbacks already running. Afterwards scheduling
+    /// <see cref="CallWhenRunning(Action)"/> callbacks, then waits for the callbacks already running. Afterwards scheduling
     /// throws <see cref="InvalidOperationException"/> (<see cref="SleepAsync"/> returns a cancelled task). Calling it
     /// again, from any thread, waits as the first call does and changes nothing more.
     /// </summary>
@@ -30,7 +30,7 @@ public sealed partial class Clock
     /// <b>The guarantee.</b> Once <see cref="Shutdown"/> returns, no callback of this clock starts, and none is still
     /// running its synchronous part on another thread. That covers delayed calls (both overloads), looping calls
     /// (including a <see cref="LoopingCallNow(TimeSpan, Func{Task})"/> whose first run was about to start),
-    /// <see cref="CallWhenRunning"/> callbacks, the timeouts of <c>TimeoutAsync</c>, and timer callbacks that the
+    /// <see cref="CallWhenRunning(Action)"/> callbacks, the timeouts of <c>TimeoutAsync</c>, and timer callbacks that the
     /// provider has already dispatched to a thread but that have not started yet: those are dropped. Calls made with
     /// <c>cancelOnShutdown: false</c> are outside it: they run even after shutdown.
     /// </para>

@@ -61,7 +61,7 @@ public sealed partial class Clock
     /// <summary>Creates the clock of one server.</summary>
     /// <param name="timeProvider">Where time comes from: <see cref="TimeProvider.System"/>, or a fake in tests.</param>
     /// <param name="serverName">The server every callback's context is attributed to.</param>
-    /// <param name="running">When the process counts as running for <see cref="CallWhenRunning"/>; <see cref="RunningSignal.Process"/> when <see langword="null"/>.</param>
+    /// <param name="running">When the process counts as running for <see cref="CallWhenRunning(Action)"/>; <see cref="RunningSignal.Process"/> when <see langword="null"/>.</param>
     /// <exception cref="ArgumentNullException"><paramref name="timeProvider"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentException"><paramref name="serverName"/> is null or empty.</exception>
     public Clock(TimeProvider timeProvider, string serverName, RunningSignal? running = null)
