@@ -4,7 +4,7 @@ using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using ContextFlow.Npgsql.Tests.Support;
-using ContextFlow.Time;
+using Microsoft.Extensions.Time.Testing;
 
 namespace ContextFlow.Npgsql.Tests;
 
@@ -49,14 +49,16 @@ public sealed class DatabasePoolShutdownTests : DatabaseFixture
     [Test]
     public async Task Shutdown_StopsTheReportLoop()
     {
-        var clock = NewClock("hs");
-        var pool = new DatabasePool("hs", clock, TestDatabase.ConnectionString);
+        var time = new FakeTimeProvider();
+        var pool = NewPool("hs", time: time);
         pool.StartProfiling();
-        Assert.That(clock.TrackedLoopingCallCount, Is.EqualTo(1));
+        time.Advance(TimeSpan.FromSeconds(10));
+        Assert.That(Logged("Total database time"), Has.Count.EqualTo(1));
 
         await pool.ShutdownAsync();
+        time.Advance(TimeSpan.FromSeconds(30));
 
-        Assert.That(clock.TrackedLoopingCallCount, Is.Zero);
+        Assert.That(Logged("Total database time"), Has.Count.EqualTo(1), "no report once the pool is shut down, though its clock runs on");
     }
 
     [Test]

@@ -3,7 +3,9 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Threading.Tasks;
 using ContextFlow.Hosting;
+using ContextFlow.Metrics;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Net.Http.Headers;
 using Serilog;
 
@@ -72,6 +74,12 @@ internal sealed class ContextFlowMiddleware
             request = new TenantRequest(tenant, context, http);
             request.Attach();
             http.Response.OnCompleted(s_completed, request);
+            if (http.Features.Get<IHttpActivityFeature>()?.Activity is { IsAllDataRequested: true } span)
+            {
+                // The request's span (ASP.NET Core's) names its server and request, as the request's log lines do.
+                span.SetTag(ContextFlowMetrics.ServerNameTag, server.ServerName);
+                span.SetTag("request_id", context.Request!.RequestId);
+            }
         }
         catch
         {

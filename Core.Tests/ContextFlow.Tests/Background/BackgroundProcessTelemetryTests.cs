@@ -137,6 +137,7 @@ public sealed class BackgroundProcessTelemetryTests : ContextCleanFixture
         Assert.That((span.OperationName, span.Parent, span.ParentSpanId, span.Links.Count()),
             Is.EqualTo(("bgproc.some-bg-task", (Activity?)null, default(ActivitySpanId), 0)));
         Assert.That(span.GetTagItem("request_id"), Is.EqualTo("some-bg-task-0"));
+        Assert.That(span.GetTagItem("server_name"), Is.EqualTo("hs"), "a root span names its server itself");
     }
 
     [Test]

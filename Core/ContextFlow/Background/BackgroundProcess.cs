@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Diagnostics;
 using System.Threading;
 using System.Threading.Tasks;
+using ContextFlow.Metrics;
 using ContextFlow.Time;
 using ContextFlow.Tracing;
 using Serilog;
@@ -71,7 +72,11 @@ internal sealed class BackgroundProcess
             $"bgproc.{Description}",
             ActivityKind.Internal,
             parentContext: default,
-            tags: [new KeyValuePair<string, object?>("request_id", Context.Name)],
+            tags:
+            [
+                new KeyValuePair<string, object?>(ContextFlowMetrics.ServerNameTag, _owner.ServerName),
+                new KeyValuePair<string, object?>("request_id", Context.Name),
+            ],
             links: _callerSpan is { } caller ? [new ActivityLink(caller)] : null);
         BackgroundProcessMetrics.Started(Description, _owner.ServerName);
         try

@@ -6,7 +6,7 @@ using ContextFlow.Hosting;
 namespace ContextFlow.Tests.Hosting;
 
 /// <summary>Asserts that nothing keeps a shut-down server, or any part of it, reachable.</summary>
-internal static class Collectable
+public static class Collectable
 {
     /// <summary>
     /// Weak references to the server and to what it owns: a clock or a set of processes kept alive by a timer or a
