@@ -10,8 +10,6 @@ namespace ContextFlow.AspNetCore.Tests;
 
 public sealed class AccessLogTests : WebFixture
 {
-    private LogEvent[] AccessLines => [.. Log.Events.Where(e => Property(e, "SourceContext") == AccessLog.SourceContext)];
-
     [Test]
     public async Task EachRequest_LogsOneAccessLineInItsContext_WithItsUsage()
     {
@@ -20,7 +18,7 @@ public sealed class AccessLogTests : WebFixture
 
         using var response = await app.GetAsync("alpha.test", "/db?page=2", [new("X-Request-Id", "r-1"), new("User-Agent", "tests/1.0")]);
         var body = await response.Content.ReadAsByteArrayAsync();
-        await WaitForAccessLinesAsync(1);
+        await AccessLinesAsync(1);
 
         var line = AccessLines.Single();
         Assert.Multiple(() =>
@@ -53,29 +51,9 @@ public sealed class AccessLogTests : WebFixture
         await app.ProvisionAsync("alpha.test");
 
         await app.GetAsync("alpha.test", "/burn");
-        await WaitForAccessLinesAsync(1);
+        await AccessLinesAsync(1);
 
         Assert.That((double)Scalar(AccessLines.Single(), "CpuMs")!, Is.InRange(35.0, 1000.0));
-    }
-
-    [Test]
-    public async Task FailingHandler_Is500ProblemDetails_LoggedInTheRequestsContext()
-    {
-        await using var app = await TestApp.StartAsync(a => a.MapTestEndpoints());
-        await app.ProvisionAsync("alpha.test");
-
-        using var response = await app.GetAsync("alpha.test", "/fail");
-        await WaitForAccessLinesAsync(1);
-
-        var error = Log.Events.Single(e => e.Level == LogEventLevel.Error);
-        Assert.Multiple(() =>
-        {
-            Assert.That((int)response.StatusCode, Is.EqualTo(500));
-            Assert.That(response.Content.Headers.ContentType?.MediaType, Is.EqualTo("application/problem+json"));
-            Assert.That(Property(error, "Request"), Is.EqualTo("GET-1"));
-            Assert.That(error.Exception?.Message, Is.EqualTo("the handler broke"));
-            Assert.That(Property(AccessLines.Single(), "Status"), Is.EqualTo("500"));
-        });
     }
 
     [Test]
@@ -86,19 +64,10 @@ public sealed class AccessLogTests : WebFixture
 
         await app.GetAsync("nobody.test", "/whoami");
         await app.GetAsync("alpha.test", "/whoami");
-        await WaitForAccessLinesAsync(1);
+        await AccessLinesAsync(1);
 
         Assert.That(AccessLines.Select(e => Property(e, "ServerName")), Is.EqualTo(new[] { "alpha.test" }));
     }
 
     private static object? Scalar(LogEvent e, string name) => e.Properties.TryGetValue(name, out var v) && v is ScalarValue s ? s.Value : null;
-
-    // The line is written once the response has been sent, which the client may see first.
-    private async Task WaitForAccessLinesAsync(int count)
-    {
-        for (var i = 0; i < 1000 && AccessLines.Length < count; i++)
-        {
-            await Task.Delay(5);
-        }
-    }
 }

@@ -43,12 +43,7 @@ public sealed class RateLimitingTests : WebFixture
 
         await app.GetAsync("alpha.test", "/whoami");
         await app.GetAsync("alpha.test", "/whoami");
-        for (var i = 0; i < 1000 && Log.Events.Count(e => Property(e, "SourceContext") == AccessLog.SourceContext) < 2; i++)
-        {
-            await Task.Delay(5);
-        }
-
-        var lines = Log.Events.Where(e => Property(e, "SourceContext") == AccessLog.SourceContext).ToList();
+        var lines = await AccessLinesAsync(2);
         Assert.That(lines.Select(e => (Property(e, "Request"), Property(e, "Status"))), Is.EquivalentTo(new[] { ("GET-1", "200"), ("GET-2", "429") }));
     }
 

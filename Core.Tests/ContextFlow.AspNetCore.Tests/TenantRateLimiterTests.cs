@@ -36,7 +36,7 @@ public sealed class TenantRateLimiterTests : WebFixture
     {
         _limiter.Dispose();
         await _registry.Host.ShutdownAsync();
-        _registry.Dispose();
+        await _registry.DisposeAsync();
     }
 
     [Test]
@@ -171,7 +171,7 @@ public sealed class TenantRateLimiterTests : WebFixture
         http.Connection.RemoteIpAddress = System.Net.IPAddress.Parse(ip);
         var tenant = _registry.For(_server)!;
         var context = new LoggingContext("GET-1", _server.ServerName, _server.Totals, new RequestInfo("r", IpAddress: ip));
-        new TenantRequest(tenant, context, http).Attach();
+        http.Features.Set(new TenantRequest(tenant, context, http));
         return http;
     }
 }

@@ -1,6 +1,7 @@
 using System;
 using System.Diagnostics;
 using System.Globalization;
+using Microsoft.AspNetCore.Http;
 using Serilog;
 using Serilog.Core;
 using Serilog.Events;
@@ -44,7 +45,10 @@ internal static class AccessLog
     public static void Write(TenantRequest request, int status, bool aborted, long completedAt)
     {
         var logger = Logger();
-        if (!logger.IsEnabled(LogEventLevel.Information))
+        var level = request.Failure is not null || status is >= 500 and not StatusCodes.Status503ServiceUnavailable ? LogEventLevel.Error
+            : status == StatusCodes.Status503ServiceUnavailable ? LogEventLevel.Warning
+            : LogEventLevel.Information;
+        if (!logger.IsEnabled(level))
         {
             return;
         }
@@ -80,7 +84,7 @@ internal static class AccessLog
         properties[i] = new LogEventProperty("UserAgent", OrDash(info.UserAgent));
 
         var activity = Activity.Current;
-        var logEvent = new LogEvent(DateTimeOffset.Now, LogEventLevel.Information, null, cpu ? s_templateWithCpu : s_template, properties,
+        var logEvent = new LogEvent(DateTimeOffset.Now, level, request.Failure, cpu ? s_templateWithCpu : s_template, properties,
             activity?.TraceId ?? default, activity?.SpanId ?? default);
         using (LoggingContext.Preserve(request.Context))
         {

@@ -18,7 +18,9 @@ public static class ContextFlowApplicationBuilderExtensions
     /// <para>
     /// An unknown server is answered with 404, a server that is not running (being set up, started or shut down) with
     /// 503, both as problem details. Requests under <c>/_contextflow</c> (the admin API) are not routed. A server that
-    /// shuts down stops taking requests and waits for those in flight, within its grace period, before it goes on.
+    /// shuts down stops taking requests and waits for those in flight, within its grace period; a request whose work its
+    /// shutdown cancels is answered 503. An exception of the application is recorded on the access line and rethrown, so
+    /// put <c>UseExceptionHandler()</c> or the developer exception page before this middleware.
     /// </para>
     /// <para>
     /// Place it early: middleware after it (authentication, <c>UseRateLimiter()</c>, endpoints) runs in the request's

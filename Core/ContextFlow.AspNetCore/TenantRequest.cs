@@ -15,7 +15,8 @@ namespace ContextFlow.AspNetCore;
 /// standing in for the response body feature (the server's own writer and stream do the writing).
 /// </summary>
 /// <remarks>
-/// Also the request feature through which <c>HttpContext.GetServer()</c> and the rate limiter find the server. A
+/// Also the request feature through which <c>HttpContext.GetServer()</c> and the rate limiter find the server; it stays
+/// set for the rest of the request, so a pipeline executed again (by <c>UseExceptionHandler</c>) finds it. A
 /// request's body is written by one flow at a time, so the byte count needs no synchronization; it is read once the
 /// response has completed.
 /// </remarks>
@@ -48,6 +49,9 @@ internal sealed partial class TenantRequest : IHttpResponseBodyFeature
 
     public long BytesSent { get; set; }
 
+    /// <summary>The exception the rest of the pipeline threw, if any, for the access line.</summary>
+    public Exception? Failure { get; private set; }
+
     Stream IHttpResponseBodyFeature.Stream => _stream ??= new CountingStream(_inner.Stream, this);
 
     PipeWriter IHttpResponseBodyFeature.Writer => _writer ??= new CountingPipeWriter(_inner.Writer, this);
@@ -57,7 +61,6 @@ internal sealed partial class TenantRequest : IHttpResponseBodyFeature
     {
         _inner = Http.Features.GetRequiredFeature<IHttpResponseBodyFeature>();
         Http.Features.Set<IHttpResponseBodyFeature>(this);
-        Http.Features.Set(this);
     }
 
     /// <summary>Puts the original body feature back and notes when processing ended.</summary>
@@ -65,7 +68,16 @@ internal sealed partial class TenantRequest : IHttpResponseBodyFeature
     {
         ProcessedAt = Stopwatch.GetTimestamp();
         Http.Features.Set(_inner);
-        Http.Features.Set<TenantRequest>(null);
+    }
+
+    /// <summary>
+    /// Records an exception of the pipeline for the access line, in an exception filter: it returns
+    /// <see langword="false"/>, so the exception goes on to the application's own error handling.
+    /// </summary>
+    public bool Fail(Exception exception)
+    {
+        Failure = exception;
+        return false;
     }
 
     /// <summary>The response has been sent: the access line, then the request leaves the server's in-flight count.</summary>
