@@ -7,6 +7,7 @@ using System.Threading.Tasks;
 using ContextFlow.AspNetCore.Tests.Support;
 using ContextFlow.Hosting;
 using Microsoft.AspNetCore.Builder;
+using Serilog.Events;
 
 namespace ContextFlow.AspNetCore.Tests;
 
@@ -20,7 +21,7 @@ public sealed class AdminApiTests : WebFixture
         _app = await TestApp.StartAsync(a =>
         {
             a.MapTestEndpoints();
-            a.MapContextFlowAdmin<WebTestConfig>(config => new WebTestServer(config, _app.Running));
+            a.MapContextFlowAdmin<WebTestConfig>((config, running) => new WebTestServer(config, running));
         }, options: o => o.SampleInterval = System.TimeSpan.FromMilliseconds(100));
         await _app.ProvisionAsync("alpha.test", background: true);
     }
@@ -82,6 +83,8 @@ public sealed class AdminApiTests : WebFixture
             Assert.That(response.Content.Headers.ContentType?.MediaType, Is.EqualTo("application/problem+json"));
             Assert.That(problem.GetProperty("settings").EnumerateArray().Select(s => s.GetString()), Does.Contain(setting));
             Assert.That(_app.Host.Servers.Select(s => s.ServerName), Is.EqualTo(new[] { "alpha.test" }), "nothing half-provisioned");
+            Assert.That(Log.Events.Where(e => e.Level >= LogEventLevel.Warning).Select(e => $"{e.Level} {e.Exception?.GetType().Name} {e.RenderMessage()}").ToArray(), Has.Length.EqualTo(1).And.All.StartsWith("Warning  "),
+                "the client's mistake: one warning, without a stack trace");
         });
     }
 

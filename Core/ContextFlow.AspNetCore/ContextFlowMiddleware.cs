@@ -44,19 +44,20 @@ internal sealed class ContextFlowMiddleware
             return RunAsync(http, routed, http.Request.PathBase, http.Request.Path, again: true);
         }
 
-        if (http.Request.Path.StartsWithSegments(ContextFlowOptions.AdminPathPrefix, StringComparison.OrdinalIgnoreCase))
-        {
-            return _next(http);
-        }
-
         var pathBase = http.Request.PathBase;
         var path = http.Request.Path;
         var name = _resolver.Resolve(http);
         if (string.IsNullOrEmpty(name) || !_tenants.Host.TryGetServer(name, out var server))
         {
-            Log.ForContext<ContextFlowMiddleware>().Debug("No server {ServerName} for {Method} {Path}", name, http.Request.Method, http.Request.Path);
             http.Request.PathBase = pathBase;
             http.Request.Path = path;
+            if (_tenants.IsAdminRequest(http))
+            {
+                // For no server, and for an admin API: its endpoints decide (they answer loopback clients, or a policy's).
+                return _next(http);
+            }
+
+            Log.ForContext<ContextFlowMiddleware>().Debug("No server {ServerName} for {Method} {Path}", name, http.Request.Method, http.Request.Path);
             return _tenants.Stopping ? Problems.ServiceStoppingAsync(http) : Problems.UnknownServerAsync(http, name);
         }
 

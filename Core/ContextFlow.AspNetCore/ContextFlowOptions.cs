@@ -23,9 +23,6 @@ namespace ContextFlow.AspNetCore;
 /// </example>
 public sealed class ContextFlowOptions
 {
-    /// <summary>The prefix of the admin API and dashboard; requests under it are not routed to a server.</summary>
-    public const string AdminPathPrefix = "/_contextflow";
-
     private TenantResolver _tenantResolver = TenantResolver.Host();
     private TimeSpan _sampleInterval = TimeSpan.FromSeconds(2);
     private int _samples = 150;

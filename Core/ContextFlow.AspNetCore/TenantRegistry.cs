@@ -4,6 +4,7 @@ using System.Collections.Generic;
 using System.Threading;
 using System.Threading.Tasks;
 using ContextFlow.Hosting;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Options;
 using Serilog;
 
@@ -22,6 +23,7 @@ internal sealed class TenantRegistry : IAsyncDisposable
     private readonly object _gate = new();
     private readonly ConcurrentDictionary<Server, TenantState> _states = new(ReferenceEqualityComparer.Instance);
     private bool _stopping;
+    private PathString[] _adminPaths = [];
 
     public TenantRegistry(IOptions<ContextFlowOptions> options)
     {
@@ -43,6 +45,37 @@ internal sealed class TenantRegistry : IAsyncDisposable
     {
         get => Volatile.Read(ref _stopping);
         set => Volatile.Write(ref _stopping, value);
+    }
+
+    /// <summary>Notes where an admin API is mapped (<c>MapContextFlowAdmin</c>), which requests for no server may reach.</summary>
+    public void AddAdminPath(PathString path)
+    {
+        lock (_gate)
+        {
+            _adminPaths = [.. _adminPaths, path];
+        }
+    }
+
+    /// <summary>
+    /// Whether a request for no server is for an admin API: routing matched it to an admin endpoint, or (when routing
+    /// comes after <c>UseContextFlow()</c>) its path is under one.
+    /// </summary>
+    public bool IsAdminRequest(HttpContext http)
+    {
+        if (http.GetEndpoint()?.Metadata.GetMetadata<AdminGuard.Metadata>() is not null)
+        {
+            return true;
+        }
+
+        foreach (var path in Volatile.Read(ref _adminPaths))
+        {
+            if (http.Request.Path.StartsWithSegments(path, StringComparison.OrdinalIgnoreCase))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>
