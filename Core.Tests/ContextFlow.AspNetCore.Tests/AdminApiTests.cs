@@ -7,6 +7,7 @@ using System.Threading.Tasks;
 using ContextFlow.AspNetCore.Tests.Support;
 using ContextFlow.Hosting;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
 using Serilog.Events;
 
 namespace ContextFlow.AspNetCore.Tests;
@@ -147,6 +148,30 @@ public sealed class AdminApiTests : WebFixture
         });
     }
 
+    [Test]
+    public async Task ServersBuiltFromTheContainer_GetTheirConfigRunningSignalAndServices()
+    {
+        var greeting = new Greeting("hello from the container");
+        await using var app = await TestApp.StartAsync(
+            a =>
+            {
+                a.UseContextFlow();
+                a.MapContextFlowAdmin<WebTestConfig, ContainerBuiltServer>();
+            },
+            configure: b => b.Services.AddSingleton(greeting));
+
+        using var created = await app.Client.PostAsync("/_contextflow/servers", new StringContent("""{ "serverName": "di.test", "maxRooms": 4 }""", Encoding.UTF8, "application/json"));
+        var server = app.Host.Servers.OfType<ContainerBuiltServer>().Single();
+
+        Assert.Multiple(() =>
+        {
+            Assert.That((int)created.StatusCode, Is.EqualTo(201));
+            Assert.That(server.State, Is.EqualTo(ServerState.Running), "built with the host's running signal, so it started");
+            Assert.That(server.Config.MaxRooms, Is.EqualTo(4));
+            Assert.That(server.Greeting, Is.SameAs(greeting));
+        });
+    }
+
     private Task<HttpResponseMessage> PostAsync(string json) =>
         _app.Client.PostAsync("/_contextflow/servers", new StringContent(json, Encoding.UTF8, "application/json"));
 
@@ -159,4 +184,15 @@ public sealed class AdminApiTests : WebFixture
             await Task.Delay(10);
         }
     }
+}
+
+/// <summary>A service the container holds.</summary>
+public sealed record Greeting(string Text);
+
+/// <summary>A server whose constructor asks the container for a service.</summary>
+public sealed class ContainerBuiltServer(WebTestConfig config, ContextFlow.Time.RunningSignal running, Greeting greeting) : Server(config, running: running)
+{
+    public WebTestConfig Config { get; } = config;
+
+    public Greeting Greeting { get; } = greeting;
 }
