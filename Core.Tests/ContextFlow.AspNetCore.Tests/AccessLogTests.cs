@@ -13,7 +13,7 @@ public sealed class AccessLogTests : WebFixture
     [Test]
     public async Task EachRequest_LogsOneAccessLineInItsContext_WithItsUsage()
     {
-        await using var app = await TestApp.StartAsync(a => a.MapTestEndpoints());
+        await using var app = await TestApp.StartAsync(a => a.MapTestEndpoints(), options: o => o.TrustRequestIdHeader = true);
         await app.ProvisionAsync("alpha.test");
 
         using var response = await app.GetAsync("alpha.test", "/db?page=2", [new("X-Request-Id", "r-1"), new("User-Agent", "tests/1.0")]);

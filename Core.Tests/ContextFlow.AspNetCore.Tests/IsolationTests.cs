@@ -37,7 +37,7 @@ public sealed class IsolationTests : WebFixture
                 logger.LogInformation("End {Rid}", rid);
                 return rid;
             });
-        });
+        }, options: o => o.TrustRequestIdHeader = true);
         for (var t = 0; t < Tenants; t++)
         {
             await app.ProvisionAsync($"t{t}.test", loop: TimeSpan.FromMilliseconds(100), background: true);

@@ -17,7 +17,7 @@ namespace ContextFlow.AspNetCore;
 /// builder.Services.AddContextFlow(options =>
 /// {
 ///     options.TenantResolver = TenantResolver.Header("X-Tenant");
-///     options.TrustRequestIdHeader = false;
+///     options.TrustRequestIdHeader = true;       // the proxy in front sets X-Request-Id
 /// });
 /// </code>
 /// </example>
@@ -47,9 +47,10 @@ public sealed class ContextFlowOptions
     /// <summary>
     /// Whether an incoming <c>X-Request-Id</c> header (up to 128 printable ASCII characters) becomes the request's
     /// <see cref="RequestInfo.RequestId"/>; otherwise, and when absent or unfit, <c>HttpContext.TraceIdentifier</c> does.
-    /// On by default, for a proxy in front that assigns ids; turn it off when clients reach the service directly.
+    /// Off by default, as ASP.NET Core's forwarded headers trust no proxy until told: a client would otherwise choose the
+    /// id its requests are logged under. Turn it on when a proxy in front assigns the ids (and strips clients' own).
     /// </summary>
-    public bool TrustRequestIdHeader { get; set; } = true;
+    public bool TrustRequestIdHeader { get; set; }
 
     /// <summary>Carried as <see cref="RequestInfo.SiteTag"/> of every request: which listener it came through.</summary>
     public string? SiteTag { get; set; }
