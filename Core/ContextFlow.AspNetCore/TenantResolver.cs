@@ -22,7 +22,11 @@ namespace ContextFlow.AspNetCore;
 /// </example>
 public abstract class TenantResolver
 {
-    /// <summary>The server named by the <c>Host</c> header without its port, lower-cased, as virtual hosts do.</summary>
+    /// <summary>
+    /// The server named by the <c>Host</c> header without its port, as browsers send hosts (lower case, no trailing dot),
+    /// as virtual hosts do. Server names are looked up ignoring case, so <c>Alpha.Example</c> is reached by
+    /// <c>alpha.example</c>, <c>ALPHA.EXAMPLE</c> and <c>alpha.example.</c>.
+    /// </summary>
     /// <returns>The resolver.</returns>
     public static TenantResolver Host() => HostResolver.Instance;
 
@@ -49,17 +53,26 @@ public abstract class TenantResolver
     /// <returns>The server name, or <see langword="null"/> (answered with 404).</returns>
     public abstract string? Resolve(HttpContext context);
 
-    private static string Lower(string value)
+    /// <summary>
+    /// A host as browsers send it: lower case, and without the trailing dot of a fully qualified name
+    /// (<c>Alpha.Example.</c> is <c>alpha.example</c>). Allocates only when there is something to change.
+    /// </summary>
+    private static string NormalizeHost(string host)
     {
-        foreach (var c in value)
+        if (host.Length > 1 && host[^1] == '.')
+        {
+            host = host[..^1];
+        }
+
+        foreach (var c in host)
         {
             if (char.IsAsciiLetterUpper(c))
             {
-                return value.ToLowerInvariant();
+                return host.ToLowerInvariant();
             }
         }
 
-        return value;
+        return host;
     }
 
     private sealed class HostResolver : TenantResolver
@@ -69,7 +82,7 @@ public abstract class TenantResolver
         public override string? Resolve(HttpContext context)
         {
             var host = context.Request.Host;
-            return host.HasValue ? Lower(host.Host) : null;
+            return host.HasValue ? NormalizeHost(host.Host) : null;
         }
     }
 
