@@ -49,11 +49,11 @@ public sealed class AdminProtectionTests : WebFixture
                 Endpoints.MapHandlers(a);
                 a.MapContextFlowAdmin<WebTestConfig>((c, r) => new WebTestServer(c, r));
             },
-            options: o => o.TenantResolver = resolver switch
+            options: o => o.ServerNameResolver = resolver switch
             {
-                Resolver.Host => TenantResolver.Host(),
-                Resolver.Header => TenantResolver.Header("X-Tenant"),
-                _ => TenantResolver.PathPrefix(),
+                Resolver.Host => ServerNameResolver.Host(),
+                Resolver.Header => ServerNameResolver.Header("X-Tenant"),
+                _ => ServerNameResolver.PathPrefix(),
             });
         await app.ProvisionAsync("alpha");
         await app.ProvisionAsync("beta");

@@ -54,7 +54,7 @@ public sealed class ErrorHandlingTests : WebFixture
     {
         await using var app = await StartAsync(
             a => a.UseExceptionHandler("/error"),
-            a => a.MapGet("/error", (HttpContext http) => $"error page of {http.GetServer().ServerName} in {LoggingContext.Current.Name}"));
+            a => a.MapGet("/error", (HttpContext http) => $"error page of {http.GetContextFlowServer().ServerName} in {LoggingContext.Current.Name}"));
 
         using var response = await app.GetAsync("alpha.test", "/fail");
         var line = (await AccessLinesAsync()).Single();

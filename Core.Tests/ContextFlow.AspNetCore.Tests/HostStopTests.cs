@@ -50,7 +50,7 @@ public sealed class HostStopTests : WebFixture
                     }
 
                     await allIn.Task;
-                    await http.GetServer().Clock.SleepAsync(TimeSpan.FromMilliseconds(ms), http.RequestAborted);
+                    await http.GetContextFlowServer().Clock.SleepAsync(TimeSpan.FromMilliseconds(ms), http.RequestAborted);
                     return "slept";
                 });
             },
@@ -109,7 +109,7 @@ public sealed class HostStopTests : WebFixture
             a.MapGet("/forever", async (HttpContext http) =>
             {
                 entered.TrySetResult();
-                await http.GetServer().Clock.SleepAsync(TimeSpan.FromMinutes(5), http.RequestAborted);
+                await http.GetContextFlowServer().Clock.SleepAsync(TimeSpan.FromMinutes(5), http.RequestAborted);
                 return "never";
             });
         });

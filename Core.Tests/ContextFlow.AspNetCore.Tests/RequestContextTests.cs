@@ -6,6 +6,7 @@ using System.Threading.Tasks;
 using ContextFlow.AspNetCore.Tests.Support;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 
 namespace ContextFlow.AspNetCore.Tests;
 
@@ -141,11 +142,30 @@ public sealed class RequestContextTests : WebFixture
     }
 
     [Test]
-    public async Task GetServer_OutsideARoutedRequest_Throws()
+    public async Task ContextFlowFeature_GivesTheRequestItsServerAndContext()
     {
         await using var app = await TestApp.StartAsync(a =>
         {
-            a.Use((http, next) => http.Request.Path == "/probe" ? http.Response.WriteAsync(http.TryGetServer(out _) ? "routed" : "not routed") : next(http));
+            a.UseContextFlow();
+            a.MapGet("/feature", (HttpContext http) =>
+            {
+                var routed = http.Features.GetRequiredFeature<IContextFlowFeature>();
+                return $"{routed.Server.ServerName} {routed.Context.Name} {ReferenceEquals(routed.Context, LoggingContext.Current)} {ReferenceEquals(routed.Server, http.GetContextFlowServer<WebTestServer>())}";
+            });
+        });
+        await app.ProvisionAsync("alpha.test");
+
+        var answer = await (await app.GetAsync("alpha.test", "/feature")).Content.ReadAsStringAsync();
+
+        Assert.That(answer, Is.EqualTo("alpha.test GET-1 True True"));
+    }
+
+    [Test]
+    public async Task GetContextFlowServer_OutsideARoutedRequest_Throws_AndTheFeatureIsAbsent()
+    {
+        await using var app = await TestApp.StartAsync(a =>
+        {
+            a.Use((http, next) => http.Request.Path == "/probe" ? http.Response.WriteAsync(http.Features.Get<IContextFlowFeature>() is null ? "not routed" : "routed") : next(http));
             a.UseContextFlow();
         });
         await app.ProvisionAsync("alpha.test");
@@ -155,7 +175,7 @@ public sealed class RequestContextTests : WebFixture
         Assert.Multiple(() =>
         {
             Assert.That(answer, Is.EqualTo("not routed"), "before UseContextFlow() a request has no server yet");
-            Assert.That(() => new DefaultHttpContext().GetServer(), Throws.InvalidOperationException);
+            Assert.That(() => new DefaultHttpContext().GetContextFlowServer(), Throws.InvalidOperationException);
         });
     }
 }

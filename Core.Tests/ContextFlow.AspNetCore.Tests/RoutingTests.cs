@@ -185,7 +185,7 @@ public sealed class RoutingTests : WebFixture
                 a.UseRouting();
                 Endpoints.MapHandlers(a);
             },
-            options: o => o.TenantResolver = TenantResolver.PathPrefix());
+            options: o => o.ServerNameResolver = ServerNameResolver.PathPrefix());
         await app.ProvisionAsync("alpha");
 
         var seen = await app.Client.GetFromJsonAsync<Seen>("/alpha/whoami");
@@ -202,7 +202,7 @@ public sealed class RoutingTests : WebFixture
     [Test]
     public async Task HeaderResolver_RoutesByTheHeader()
     {
-        await using var app = await TestApp.StartAsync(a => a.MapTestEndpoints(), options: o => o.TenantResolver = TenantResolver.Header("X-Tenant"));
+        await using var app = await TestApp.StartAsync(a => a.MapTestEndpoints(), options: o => o.ServerNameResolver = ServerNameResolver.Header("X-Tenant"));
         await app.ProvisionAsync("alpha");
 
         using var named = await app.GetAsync("whatever", "/whoami", [new KeyValuePair<string, string>("X-Tenant", "alpha")]);
@@ -220,8 +220,8 @@ public sealed class RoutingTests : WebFixture
     {
         Assert.Multiple(() =>
         {
-            Assert.That(() => TenantResolver.Header(""), Throws.ArgumentException);
-            Assert.That(() => new ContextFlowOptions().TenantResolver = null!, Throws.ArgumentNullException);
+            Assert.That(() => ServerNameResolver.Header(""), Throws.ArgumentException);
+            Assert.That(() => new ContextFlowOptions().ServerNameResolver = null!, Throws.ArgumentNullException);
             Assert.That(() => new ContextFlowOptions().SampleInterval = TimeSpan.Zero, Throws.InstanceOf<ArgumentOutOfRangeException>());
         });
     }

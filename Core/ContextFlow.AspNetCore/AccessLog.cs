@@ -67,7 +67,7 @@ internal static class AccessLog
         properties[i++] = new LogEventProperty("Method", new ScalarValue(info.Method));
         properties[i++] = new LogEventProperty("Url", new ScalarValue(info.Url));
         properties[i++] = new LogEventProperty("Status", new ScalarValue(statusText));
-        properties[i++] = new LogEventProperty("ResponseBytes", new ScalarValue(request.BytesSent));
+        properties[i++] = new LogEventProperty("ResponseBytes", new ScalarValue(request.Body.BytesSent));
         properties[i++] = new LogEventProperty("ElapsedMs", new ScalarValue(processed));
         properties[i++] = new LogEventProperty("SentMs", new ScalarValue(sent));
         if (cpu)

@@ -35,7 +35,7 @@ internal static class AdminGuard
     public static async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext invocation, EndpointFilterDelegate next)
     {
         var http = invocation.HttpContext;
-        if (http.Features.Get<TenantRequest>() is not null)
+        if (http.Features.Get<IContextFlowFeature>() is not null)
         {
             return TypedResults.NotFound();
         }

@@ -8,7 +8,7 @@ namespace Microsoft.AspNetCore.Builder;
 public static class ContextFlowApplicationBuilderExtensions
 {
     /// <summary>
-    /// Routes every request to its server (by the configured <see cref="TenantResolver"/>, the <c>Host</c> header by
+    /// Routes every request to its server (by the configured <see cref="ServerNameResolver"/>, the <c>Host</c> header by
     /// default) and runs the rest of the pipeline in a request context of that server: <c>"{METHOD}-{n}"</c>, n
     /// counting per server, a child of the server's <c>Totals</c>, with <see cref="ContextFlow.RequestInfo"/> (request id
     /// from <c>X-Request-Id</c> or <c>HttpContext.TraceIdentifier</c>, method, path, client address, authenticated
@@ -34,7 +34,7 @@ public static class ContextFlowApplicationBuilderExtensions
     /// app.UseAuthentication();     // optional: the user becomes the request's Requester
     /// app.UseContextFlow();        // everything below runs in the request's context
     /// app.UseRateLimiter();
-    /// app.MapGet("/rooms", (HttpContext http) => http.GetServer&lt;TenantServer&gt;().Rooms.List());
+    /// app.MapGet("/rooms", (HttpContext http) => http.GetContextFlowServer&lt;TenantServer&gt;().Rooms.List());
     /// </code>
     /// </example>
     /// <param name="app">The application.</param>

@@ -24,7 +24,7 @@ internal sealed class ContextFlowMiddleware
 
     private readonly RequestDelegate _next;
     private readonly TenantRegistry _tenants;
-    private readonly TenantResolver _resolver;
+    private readonly ServerNameResolver _resolver;
     private readonly ContextFlowOptions _options;
 
     public ContextFlowMiddleware(RequestDelegate next, TenantRegistry tenants)
@@ -32,12 +32,12 @@ internal sealed class ContextFlowMiddleware
         _next = next;
         _tenants = tenants;
         _options = tenants.Options;
-        _resolver = _options.TenantResolver;
+        _resolver = _options.ServerNameResolver;
     }
 
     public Task InvokeAsync(HttpContext http)
     {
-        if (http.Features.Get<TenantRequest>() is { } routed)
+        if (http.Features.Get<IContextFlowFeature>() is TenantRequest routed)
         {
             // The pipeline runs again for a request already routed (UseExceptionHandler with a path re-executes it):
             // the same server and request context, and one access line.
@@ -73,7 +73,7 @@ internal sealed class ContextFlowMiddleware
         {
             var context = new LoggingContext(ContextName(http.Request.Method, number), server.ServerName, server.Totals, Describe(http));
             request = new TenantRequest(tenant!, context, http);
-            http.Features.Set(request);
+            http.Features.Set<IContextFlowFeature>(request);
             http.Response.OnCompleted(s_completed, request);
         }
         catch

@@ -16,31 +16,32 @@ namespace ContextFlow.AspNetCore;
 /// <code>
 /// builder.Services.AddContextFlow(options =>
 /// {
-///     options.TenantResolver = TenantResolver.Header("X-Tenant");
+///     options.ServerNameResolver = ServerNameResolver.Header("X-Tenant");
 ///     options.TrustRequestIdHeader = true;       // the proxy in front sets X-Request-Id
 /// });
 /// </code>
 /// </example>
 public sealed class ContextFlowOptions
 {
-    private TenantResolver _tenantResolver = TenantResolver.Host();
+    private ServerNameResolver _serverNameResolver = ServerNameResolver.Host();
     private TimeSpan _sampleInterval = TimeSpan.FromSeconds(2);
     private int _samples = 150;
 
     /// <summary>
-    /// Chooses the server of each request; <see cref="TenantResolver.Host()"/> (the <c>Host</c> header, as virtual hosts
-    /// do) by default.
+    /// Names the server of each request; <see cref="ServerNameResolver.Host()"/> (the <c>Host</c> header, as virtual
+    /// hosts do) by default.
     /// </summary>
     /// <exception cref="ArgumentNullException">The value is <see langword="null"/>.</exception>
-    public TenantResolver TenantResolver
+    public ServerNameResolver ServerNameResolver
     {
-        get => _tenantResolver;
-        set => _tenantResolver = value ?? throw new ArgumentNullException(nameof(value));
+        get => _serverNameResolver;
+        set => _serverNameResolver = value ?? throw new ArgumentNullException(nameof(value));
     }
 
     /// <summary>
     /// The running signal of the process's <see cref="ServerHost"/>, which the host marks when the Generic Host has
-    /// started; <see cref="RunningSignal.Process"/> when <see langword="null"/>. Build every server with the same one.
+    /// started; <see cref="RunningSignal.Process"/> when <see langword="null"/>. The factories that build servers
+    /// (<c>ServerHost.ProvisionAsync</c>, <c>MapContextFlowAdmin</c>) are given it to pass to each server.
     /// </summary>
     public RunningSignal? Running { get; set; }
 

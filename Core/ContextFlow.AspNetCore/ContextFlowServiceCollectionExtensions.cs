@@ -27,7 +27,7 @@ public static class ContextFlowServiceCollectionExtensions
     /// builder.Services.AddContextFlow();
     /// var app = builder.Build();
     /// app.UseContextFlow();
-    /// app.MapGet("/", (HttpContext http) => $"Hello from {http.GetServer().ServerName}");
+    /// app.MapGet("/", (HttpContext http) => $"Hello from {http.GetContextFlowServer().ServerName}");
     /// var host = app.Services.GetRequiredService&lt;ServerHost&gt;();
     /// await host.ProvisionAsync(new TenantConfig { ServerName = "alpha.localhost" }, (c, _) => new TenantServer(c));
     /// await app.RunAsync();     // alpha starts once the host has started

@@ -35,7 +35,7 @@ Directory.CreateDirectory(options.LogDirectory);
 var builder = WebApplication.CreateSlimBuilder(args);
 builder.WebHost.UseUrls($"http://127.0.0.1:{options.Port}");
 builder.Services.AddContextFlow();
-builder.Services.AddRateLimiter(limits => limits.UseContextFlowLimiter(limit =>
+builder.Services.AddRateLimiter(limits => limits.UseContextFlowAsGlobalLimiter(limit =>
 {
     limit.RateHz = 5;                       // per client and server: 5 requests a second sustained,
     limit.BurstCount = 20;                  // 20 at once
