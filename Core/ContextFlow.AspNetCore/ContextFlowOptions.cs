@@ -6,7 +6,8 @@ namespace ContextFlow.AspNetCore;
 
 /// <summary>
 /// How <c>services.AddContextFlow(...)</c> and <c>app.UseContextFlow()</c> serve many tenants on one listener: how a
-/// request finds its server, the process's running signal, and how much usage history the admin API keeps.
+/// request finds its server, the process's running signal, the access line, and how much usage history the admin API
+/// keeps.
 /// </summary>
 /// <remarks>
 /// Read once, when the application's services are built; changing an instance afterwards has no effect. Not
@@ -52,6 +53,9 @@ public sealed class ContextFlowOptions
     /// id its requests are logged under. Turn it on when a proxy in front assigns the ids (and strips clients' own).
     /// </summary>
     public bool TrustRequestIdHeader { get; set; }
+
+    /// <summary>The access line of each request: on or off, its level, with or without the request's usage.</summary>
+    public AccessLogOptions AccessLog { get; } = new();
 
     /// <summary>Carried as <see cref="RequestInfo.SiteTag"/> of every request: which listener it came through.</summary>
     public string? SiteTag { get; set; }

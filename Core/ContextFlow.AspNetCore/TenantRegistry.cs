@@ -30,6 +30,7 @@ internal sealed class TenantRegistry : IAsyncDisposable
         Options = options.Value;
         Host = new ServerHost(Options.Running);
         Usage = new BackgroundUsageMeter();
+        AccessLog = new AccessLog(Options.AccessLog);
         Host.ServerProvisioned += (_, e) => For(e.Server);
         Host.ServerShutDown += (_, e) => Remove(e.Server);
     }
@@ -39,6 +40,8 @@ internal sealed class TenantRegistry : IAsyncDisposable
     public ContextFlowOptions Options { get; }
 
     public BackgroundUsageMeter Usage { get; }
+
+    public AccessLog AccessLog { get; }
 
     /// <summary>Set when the Generic Host starts stopping: a request for no server is then told so (503), not 404.</summary>
     public bool Stopping

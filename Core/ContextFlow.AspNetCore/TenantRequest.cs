@@ -60,7 +60,7 @@ internal sealed class TenantRequest(TenantState tenant, LoggingContext context, 
         var status = Http.Response.StatusCode;
         try
         {
-            AccessLog.Write(this, status, Http.RequestAborted.IsCancellationRequested, Stopwatch.GetTimestamp());
+            Tenant.Registry.AccessLog.Write(this, status, Http.RequestAborted.IsCancellationRequested, Stopwatch.GetTimestamp());
         }
         finally
         {
