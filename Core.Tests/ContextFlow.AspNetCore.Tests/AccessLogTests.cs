@@ -150,6 +150,24 @@ public sealed class AccessLogTests : WebFixture
         });
     }
 
+    [Test]
+    public async Task Timings_ReadTheSameInEveryCulture_AndKeepTheirFullValueForStructuredSinks()
+    {
+        var german = new System.Globalization.CultureInfo("de-DE");
+        Assume.That(german.NumberFormat.NumberDecimalSeparator, Is.EqualTo(","), "a culture whose decimals differ is needed");
+        await using var app = await TestApp.StartAsync(a => a.MapTestEndpoints());
+        await app.ProvisionAsync("alpha.test");
+
+        await app.GetAsync("alpha.test", "/db");
+        var line = (await AccessLinesAsync()).Single();
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(line.RenderMessage(german), Does.Match(@" in \d+\.\dms \(sent \d+\.\dms\) db 1txn 7\.0ms wait 2\.0ms rows 12 "));
+            Assert.That(Scalar(line, "ElapsedMs"), Is.TypeOf<double>());
+        });
+    }
+
     /// <summary>Waits until the server has completed <paramref name="count"/> requests: their access lines, if any, are written.</summary>
     private static async Task CompletedAsync(TestApp app, ContextFlow.Hosting.Server server, int count)
     {
