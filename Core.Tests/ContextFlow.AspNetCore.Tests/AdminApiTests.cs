@@ -7,6 +7,8 @@ using System.Threading.Tasks;
 using ContextFlow.AspNetCore.Tests.Support;
 using ContextFlow.Hosting;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using Serilog.Events;
 
 namespace ContextFlow.AspNetCore.Tests;
 
@@ -20,7 +22,7 @@ public sealed class AdminApiTests : WebFixture
         _app = await TestApp.StartAsync(a =>
         {
             a.MapTestEndpoints();
-            a.MapContextFlowAdmin<WebTestConfig>(config => new WebTestServer(config, _app.Running));
+            a.MapContextFlowAdmin<WebTestConfig>((config, running) => new WebTestServer(config, running));
         }, options: o => o.SampleInterval = System.TimeSpan.FromMilliseconds(100));
         await _app.ProvisionAsync("alpha.test", background: true);
     }
@@ -82,6 +84,8 @@ public sealed class AdminApiTests : WebFixture
             Assert.That(response.Content.Headers.ContentType?.MediaType, Is.EqualTo("application/problem+json"));
             Assert.That(problem.GetProperty("settings").EnumerateArray().Select(s => s.GetString()), Does.Contain(setting));
             Assert.That(_app.Host.Servers.Select(s => s.ServerName), Is.EqualTo(new[] { "alpha.test" }), "nothing half-provisioned");
+            Assert.That(Log.Events.Where(e => e.Level >= LogEventLevel.Warning).Select(e => $"{e.Level} {e.Exception?.GetType().Name} {e.RenderMessage()}").ToArray(), Has.Length.EqualTo(1).And.All.StartsWith("Warning  "),
+                "the client's mistake: one warning, without a stack trace");
         });
     }
 
@@ -144,6 +148,30 @@ public sealed class AdminApiTests : WebFixture
         });
     }
 
+    [Test]
+    public async Task ServersBuiltFromTheContainer_GetTheirConfigRunningSignalAndServices()
+    {
+        var greeting = new Greeting("hello from the container");
+        await using var app = await TestApp.StartAsync(
+            a =>
+            {
+                a.UseContextFlow();
+                a.MapContextFlowAdmin<WebTestConfig, ContainerBuiltServer>();
+            },
+            configure: b => b.Services.AddSingleton(greeting));
+
+        using var created = await app.Client.PostAsync("/_contextflow/servers", new StringContent("""{ "serverName": "di.test", "maxRooms": 4 }""", Encoding.UTF8, "application/json"));
+        var server = app.Host.Servers.OfType<ContainerBuiltServer>().Single();
+
+        Assert.Multiple(() =>
+        {
+            Assert.That((int)created.StatusCode, Is.EqualTo(201));
+            Assert.That(server.State, Is.EqualTo(ServerState.Running), "built with the host's running signal, so it started");
+            Assert.That(server.Config.MaxRooms, Is.EqualTo(4));
+            Assert.That(server.Greeting, Is.SameAs(greeting));
+        });
+    }
+
     private Task<HttpResponseMessage> PostAsync(string json) =>
         _app.Client.PostAsync("/_contextflow/servers", new StringContent(json, Encoding.UTF8, "application/json"));
 
@@ -156,4 +184,15 @@ public sealed class AdminApiTests : WebFixture
             await Task.Delay(10);
         }
     }
+}
+
+/// <summary>A service the container holds.</summary>
+public sealed record Greeting(string Text);
+
+/// <summary>A server whose constructor asks the container for a service.</summary>
+public sealed class ContainerBuiltServer(WebTestConfig config, ContextFlow.Time.RunningSignal running, Greeting greeting) : Server(config, running: running)
+{
+    public WebTestConfig Config { get; } = config;
+
+    public Greeting Greeting { get; } = greeting;
 }

@@ -36,7 +36,7 @@ public sealed class ChurnUnderLoadTests : WebFixture
             a =>
             {
                 a.MapTestEndpoints();
-                a.MapContextFlowAdmin<WebTestConfig>(config => new WebTestServer(config, a.Services.GetService<ServerHost>()!.Running));
+                a.MapContextFlowAdmin<WebTestConfig>((config, running) => new WebTestServer(config, running));
             },
             async (host, running) =>
             {

@@ -28,7 +28,7 @@ public sealed class IsolationTests : WebFixture
             a.UseContextFlow();
             a.MapGet("/work/{rid}", async (string rid, HttpContext http, ILogger<IsolationTests> logger) =>
             {
-                var server = http.GetServer();
+                var server = http.GetContextFlowServer();
                 logger.LogInformation("Begin {Rid}", rid);
                 await Task.Yield();
                 logger.LogInformation("After a hop {Rid}", rid);
@@ -37,7 +37,7 @@ public sealed class IsolationTests : WebFixture
                 logger.LogInformation("End {Rid}", rid);
                 return rid;
             });
-        });
+        }, options: o => o.TrustRequestIdHeader = true);
         for (var t = 0; t < Tenants; t++)
         {
             await app.ProvisionAsync($"t{t}.test", loop: TimeSpan.FromMilliseconds(100), background: true);

@@ -3,7 +3,9 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using System.Threading.Tasks;
 using ContextFlow.AspNetCore.Tests.Support;
+using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -43,12 +45,7 @@ public sealed class RateLimitingTests : WebFixture
 
         await app.GetAsync("alpha.test", "/whoami");
         await app.GetAsync("alpha.test", "/whoami");
-        for (var i = 0; i < 1000 && Log.Events.Count(e => Property(e, "SourceContext") == AccessLog.SourceContext) < 2; i++)
-        {
-            await Task.Delay(5);
-        }
-
-        var lines = Log.Events.Where(e => Property(e, "SourceContext") == AccessLog.SourceContext).ToList();
+        var lines = await AccessLinesAsync(2);
         Assert.That(lines.Select(e => (Property(e, "Request"), Property(e, "Status"))), Is.EquivalentTo(new[] { ("GET-1", "200"), ("GET-2", "429") }));
     }
 
@@ -67,7 +64,58 @@ public sealed class RateLimitingTests : WebFixture
         Assert.That(statuses, Is.All.EqualTo(200));
     }
 
-    private static Task<TestApp> StartAsync(double rateHz, double burst, bool admin = false) => TestApp.StartAsync(
+    [Test]
+    public async Task RejectionStatusAndHandlerTheUserSet_AreKept()
+    {
+        await using var app = await StartAsync(rateHz: 0.1, burst: 1, limits: o =>
+        {
+            o.RejectionStatusCode = 420;
+            o.OnRejected = (rejected, ct) => new(rejected.HttpContext.Response.WriteAsync("slow down", ct));
+        });
+        await app.ProvisionAsync("alpha.test");
+
+        await app.GetAsync("alpha.test", "/whoami");
+        using var limited = await app.GetAsync("alpha.test", "/whoami");
+
+        Assert.Multiple(async () =>
+        {
+            Assert.That((int)limited.StatusCode, Is.EqualTo(420));
+            Assert.That(await limited.Content.ReadAsStringAsync(), Is.EqualTo("slow down"));
+        });
+    }
+
+    [Test]
+    public async Task RejectionStatusTheUserSet_IsWhatTheProblemDetailsSay()
+    {
+        await using var app = await StartAsync(rateHz: 0.5, burst: 1, limits: o => o.RejectionStatusCode = 420);
+        await app.ProvisionAsync("alpha.test");
+
+        await app.GetAsync("alpha.test", "/whoami");
+        using var limited = await app.GetAsync("alpha.test", "/whoami");
+        var problem = await limited.Content.ReadFromJsonAsync<JsonElement>();
+
+        Assert.Multiple(() =>
+        {
+            Assert.That((int)limited.StatusCode, Is.EqualTo(420));
+            Assert.That(problem.GetProperty("status").GetInt32(), Is.EqualTo(420));
+            Assert.That(limited.Headers.RetryAfter?.Delta?.TotalSeconds, Is.GreaterThanOrEqualTo(1));
+        });
+    }
+
+    [Test]
+    public void AGlobalLimiterSetBefore_IsNotReplaced()
+    {
+        var options = new RateLimiterOptions { GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(_ => RateLimitPartition.GetNoLimiter("all")) };
+        var before = options.GlobalLimiter;
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(() => options.UseContextFlowAsGlobalLimiter(), Throws.InvalidOperationException.With.Message.Contains("CreateChained"));
+            Assert.That(options.GlobalLimiter, Is.SameAs(before));
+        });
+    }
+
+    private static Task<TestApp> StartAsync(double rateHz, double burst, bool admin = false, System.Action<RateLimiterOptions>? limits = null) => TestApp.StartAsync(
         a =>
         {
             a.UseContextFlow();
@@ -78,9 +126,13 @@ public sealed class RateLimitingTests : WebFixture
                 a.MapContextFlowAdmin();
             }
         },
-        configure: b => b.Services.AddRateLimiter(o => o.UseContextFlowLimiter(l =>
+        configure: b => b.Services.AddRateLimiter(o =>
         {
-            l.RateHz = rateHz;
-            l.BurstCount = burst;
-        })));
+            limits?.Invoke(o);
+            o.UseContextFlowAsGlobalLimiter(l =>
+            {
+                l.RateHz = rateHz;
+                l.BurstCount = burst;
+            });
+        }));
 }

@@ -6,6 +6,7 @@ using System.Threading.Tasks;
 using ContextFlow.AspNetCore.Tests.Support;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 
 namespace ContextFlow.AspNetCore.Tests;
 
@@ -47,7 +48,7 @@ public sealed class RequestContextTests : WebFixture
                 return next(http);
             });
             a.MapTestEndpoints();
-        });
+        }, options: o => o.TrustRequestIdHeader = true);
         await app.ProvisionAsync("alpha.test");
 
         var seen = await (await app.GetAsync("alpha.test", "/whoami?x=1", [new("X-Request-Id", "req-abc-1"), new("X-User", "alice")])).Content.ReadFromJsonAsync<Seen>();
@@ -76,7 +77,7 @@ public sealed class RequestContextTests : WebFixture
                 trace = http.TraceIdentifier;
                 return LoggingContext.Current.Request!.RequestId;
             });
-        });
+        }, options: o => o.TrustRequestIdHeader = true);
         await app.ProvisionAsync("alpha.test");
 
         var id = await (await app.GetAsync("alpha.test", "/id", [new("X-Request-Id", header)])).Content.ReadAsStringAsync();
@@ -84,8 +85,9 @@ public sealed class RequestContextTests : WebFixture
         Assert.That(id, Is.EqualTo(trace));
     }
 
-    [Test]
-    public async Task UntrustedRequestIdHeader_IsIgnored()
+    [TestCase(false, ExpectedResult = false, TestName = "RequestIdHeader_ByDefault_IsIgnored")]
+    [TestCase(true, ExpectedResult = true, TestName = "RequestIdHeader_WhenTrusted_IsTheRequestId")]
+    public async Task<bool> RequestIdHeader_IsUsedOnlyWhenTrusted(bool trust)
     {
         await using var app = await TestApp.StartAsync(
             a =>
@@ -93,18 +95,18 @@ public sealed class RequestContextTests : WebFixture
                 a.UseContextFlow();
                 a.MapGet("/id", () => LoggingContext.Current.Request!.RequestId);
             },
-            options: o => o.TrustRequestIdHeader = false);
+            options: trust ? o => o.TrustRequestIdHeader = true : null);
         await app.ProvisionAsync("alpha.test");
 
         var id = await (await app.GetAsync("alpha.test", "/id", [new("X-Request-Id", "chosen-by-client")])).Content.ReadAsStringAsync();
 
-        Assert.That(id, Is.Not.EqualTo("chosen-by-client"));
+        return id == "chosen-by-client";
     }
 
     [Test]
     public async Task LoggerCallsInTheHandler_CarryTheServerAndRequest()
     {
-        await using var app = await TestApp.StartAsync(a => a.MapTestEndpoints());
+        await using var app = await TestApp.StartAsync(a => a.MapTestEndpoints(), options: o => o.TrustRequestIdHeader = true);
         await app.ProvisionAsync("alpha.test");
 
         await app.GetAsync("alpha.test", "/whoami", [new("X-Request-Id", "r-77")]);
@@ -140,20 +142,40 @@ public sealed class RequestContextTests : WebFixture
     }
 
     [Test]
-    public async Task GetServer_OutsideARoutedRequest_Throws()
+    public async Task ContextFlowFeature_GivesTheRequestItsServerAndContext()
     {
         await using var app = await TestApp.StartAsync(a =>
         {
-            a.MapGet("/_contextflow/probe", (HttpContext http) => http.TryGetServer(out _) ? "routed" : "not routed");
+            a.UseContextFlow();
+            a.MapGet("/feature", (HttpContext http) =>
+            {
+                var routed = http.Features.GetRequiredFeature<IContextFlowFeature>();
+                return $"{routed.Server.ServerName} {routed.Context.Name} {ReferenceEquals(routed.Context, LoggingContext.Current)} {ReferenceEquals(routed.Server, http.GetContextFlowServer<WebTestServer>())}";
+            });
+        });
+        await app.ProvisionAsync("alpha.test");
+
+        var answer = await (await app.GetAsync("alpha.test", "/feature")).Content.ReadAsStringAsync();
+
+        Assert.That(answer, Is.EqualTo("alpha.test GET-1 True True"));
+    }
+
+    [Test]
+    public async Task GetContextFlowServer_OutsideARoutedRequest_Throws_AndTheFeatureIsAbsent()
+    {
+        await using var app = await TestApp.StartAsync(a =>
+        {
+            a.Use((http, next) => http.Request.Path == "/probe" ? http.Response.WriteAsync(http.Features.Get<IContextFlowFeature>() is null ? "not routed" : "routed") : next(http));
             a.UseContextFlow();
         });
+        await app.ProvisionAsync("alpha.test");
 
-        var answer = await app.Client.GetStringAsync("/_contextflow/probe");
+        var answer = await (await app.GetAsync("alpha.test", "/probe")).Content.ReadAsStringAsync();
 
         Assert.Multiple(() =>
         {
-            Assert.That(answer, Is.EqualTo("not routed"), "admin paths are not routed to a server");
-            Assert.That(() => new DefaultHttpContext().GetServer(), Throws.InvalidOperationException);
+            Assert.That(answer, Is.EqualTo("not routed"), "before UseContextFlow() a request has no server yet");
+            Assert.That(() => new DefaultHttpContext().GetContextFlowServer(), Throws.InvalidOperationException);
         });
     }
 }

@@ -30,6 +30,46 @@ public sealed class RoutingTests : WebFixture
         });
     }
 
+    [TestCase("alpha.example")]
+    [TestCase("ALPHA.EXAMPLE")]
+    [TestCase("alpha.example.")]
+    [TestCase("Alpha.Example.:8080")]
+    public async Task HostAsBrowsersSendIt_ReachesTheServerWhateverTheCaseOfItsName(string host)
+    {
+        await using var app = await TestApp.StartAsync(a => a.MapTestEndpoints());
+        await app.ProvisionAsync("Alpha.Example");
+
+        using var response = await app.GetAsync(host, "/whoami");
+        var seen = await response.Content.ReadFromJsonAsync<Seen>();
+
+        Assert.That(seen!.Server, Is.EqualTo("Alpha.Example"));
+    }
+
+    [Test]
+    public async Task ServerNames_DifferingOnlyInCase_AreOneServer_ForTheAdminApiToo()
+    {
+        await using var app = await TestApp.StartAsync(a =>
+        {
+            a.UseContextFlow();
+            a.MapContextFlowAdmin<WebTestConfig>((c, r) => new WebTestServer(c, r));
+        });
+        await app.ProvisionAsync("Alpha.Example");
+
+        using var duplicate = await app.Client.PostAsync("/_contextflow/servers", new StringContent("""{ "serverName": "alpha.example" }""", System.Text.Encoding.UTF8, "application/json"));
+        using var shown = await app.Client.GetAsync("/_contextflow/servers/ALPHA.example");
+        var name = (await shown.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("name").GetString();
+        using var deleted = await app.Client.DeleteAsync("/_contextflow/servers/alpha.EXAMPLE");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That((int)duplicate.StatusCode, Is.EqualTo(409), "provisioning alpha.example beside Alpha.Example is refused");
+            Assert.That((int)shown.StatusCode, Is.EqualTo(200));
+            Assert.That(name, Is.EqualTo("Alpha.Example"));
+            Assert.That((int)deleted.StatusCode, Is.EqualTo(204));
+            Assert.That(app.Host.Servers, Is.Empty);
+        });
+    }
+
     [Test]
     public async Task UnknownHost_Is404WithProblemDetails()
     {
@@ -145,7 +185,7 @@ public sealed class RoutingTests : WebFixture
                 a.UseRouting();
                 Endpoints.MapHandlers(a);
             },
-            options: o => o.TenantResolver = TenantResolver.PathPrefix());
+            options: o => o.ServerNameResolver = ServerNameResolver.PathPrefix());
         await app.ProvisionAsync("alpha");
 
         var seen = await app.Client.GetFromJsonAsync<Seen>("/alpha/whoami");
@@ -162,7 +202,7 @@ public sealed class RoutingTests : WebFixture
     [Test]
     public async Task HeaderResolver_RoutesByTheHeader()
     {
-        await using var app = await TestApp.StartAsync(a => a.MapTestEndpoints(), options: o => o.TenantResolver = TenantResolver.Header("X-Tenant"));
+        await using var app = await TestApp.StartAsync(a => a.MapTestEndpoints(), options: o => o.ServerNameResolver = ServerNameResolver.Header("X-Tenant"));
         await app.ProvisionAsync("alpha");
 
         using var named = await app.GetAsync("whatever", "/whoami", [new KeyValuePair<string, string>("X-Tenant", "alpha")]);
@@ -180,8 +220,8 @@ public sealed class RoutingTests : WebFixture
     {
         Assert.Multiple(() =>
         {
-            Assert.That(() => TenantResolver.Header(""), Throws.ArgumentException);
-            Assert.That(() => new ContextFlowOptions().TenantResolver = null!, Throws.ArgumentNullException);
+            Assert.That(() => ServerNameResolver.Header(""), Throws.ArgumentException);
+            Assert.That(() => new ContextFlowOptions().ServerNameResolver = null!, Throws.ArgumentNullException);
             Assert.That(() => new ContextFlowOptions().SampleInterval = TimeSpan.Zero, Throws.InstanceOf<ArgumentOutOfRangeException>());
         });
     }

@@ -28,7 +28,7 @@ public sealed class TenantRateLimiterTests : WebFixture
         _registry = new TenantRegistry(Options.Create(new ContextFlowOptions { Running = running }));
         _server = await _registry.Host.ProvisionAsync(new WebTestConfig { ServerName = "alpha.test" }, (c, _) => new WebTestServer(c, running, _time));
         await _registry.Host.StartAsync();
-        _limiter = new TenantRateLimiter(new ContextFlowRateLimiterOptions { RateHz = 1, BurstCount = 3 });
+        _limiter = new TenantRateLimiter(new ContextFlowRatelimiterOptions { RateHz = 1, BurstCount = 3 });
     }
 
     [TearDown]
@@ -36,7 +36,7 @@ public sealed class TenantRateLimiterTests : WebFixture
     {
         _limiter.Dispose();
         await _registry.Host.ShutdownAsync();
-        _registry.Dispose();
+        await _registry.DisposeAsync();
     }
 
     [Test]
@@ -171,7 +171,7 @@ public sealed class TenantRateLimiterTests : WebFixture
         http.Connection.RemoteIpAddress = System.Net.IPAddress.Parse(ip);
         var tenant = _registry.For(_server)!;
         var context = new LoggingContext("GET-1", _server.ServerName, _server.Totals, new RequestInfo("r", IpAddress: ip));
-        new TenantRequest(tenant, context, http).Attach();
+        http.Features.Set<IContextFlowFeature>(new TenantRequest(tenant, context, http));
         return http;
     }
 }

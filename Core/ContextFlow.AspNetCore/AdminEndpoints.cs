@@ -6,6 +6,7 @@ using System.Text.Json.Serialization;
 using System.Text.RegularExpressions;
 using System.Threading.Tasks;
 using ContextFlow.Hosting;
+using ContextFlow.Time;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Serilog;
@@ -47,7 +48,7 @@ internal static partial class AdminEndpoints
     }
 
     public static async Task<Results<Created<ServerSummary>, ProblemHttpResult>> ProvisionAsync<TConfig>(
-        HttpContext http, TenantRegistry registry, Func<TConfig, Server> factory)
+        HttpContext http, TenantRegistry registry, Func<TConfig, RunningSignal, Server> factory)
         where TConfig : ServerConfig
     {
         TConfig? config;
@@ -57,23 +58,24 @@ internal static partial class AdminEndpoints
         }
         catch (JsonException ex)
         {
-            return Problem(StatusCodes.Status400BadRequest, "Invalid server configuration", ex.Message, SettingsOf(ex));
+            return Refused(StatusCodes.Status400BadRequest, "Invalid server configuration", ex.Message, SettingsOf(ex));
         }
         catch (InvalidOperationException ex) when (!http.Request.HasJsonContentType())
         {
-            return Problem(StatusCodes.Status415UnsupportedMediaType, "Unsupported media type", ex.Message);
+            return Refused(StatusCodes.Status415UnsupportedMediaType, "Unsupported media type", ex.Message);
         }
 
         if (config is null)
         {
-            return Problem(StatusCodes.Status400BadRequest, "Invalid server configuration", "The body must be a JSON object.");
+            return Refused(StatusCodes.Status400BadRequest, "Invalid server configuration", "The body must be a JSON object.");
         }
 
         try
         {
-            var server = await registry.Host.ProvisionAsync(config, (c, _) => factory(c), http.RequestAborted).ConfigureAwait(false);
+            var server = await registry.Host.ProvisionAsync(config, factory, http.RequestAborted).ConfigureAwait(false);
             InAdminContext(server.ServerName, "Provisioned server {ServerName} through the admin API");
-            return TypedResults.Created($"{ContextFlowOptions.AdminPathPrefix}/servers/{Uri.EscapeDataString(server.ServerName)}", ServerSummary.Of(server, registry));
+            var location = string.Concat(http.Request.PathBase.Value, http.Request.Path.Value?.TrimEnd('/'), "/", Uri.EscapeDataString(server.ServerName));
+            return TypedResults.Created(location, ServerSummary.Of(server, registry));
         }
         catch (ConfigException ex)
         {
@@ -97,6 +99,14 @@ internal static partial class AdminEndpoints
         {
             Log.ForContext(typeof(AdminEndpoints)).Information(messageTemplate, serverName);
         }
+    }
+
+    // A client's malformed request, refused before any server exists: the client's mistake, so a warning that says what
+    // was wrong, without a stack trace (ServerHost logs a configuration that fails validation the same way).
+    private static ProblemHttpResult Refused(int status, string title, string detail, IReadOnlyList<string>? settings = null)
+    {
+        Log.ForContext(typeof(AdminEndpoints)).Warning("Refused to provision a server through the admin API: {Reason}", detail);
+        return Problem(status, title, detail, settings);
     }
 
     private static ProblemHttpResult Problem(int status, string title, string detail, IReadOnlyList<string>? settings = null) =>

@@ -8,7 +8,7 @@ namespace Microsoft.AspNetCore.Builder;
 public static class ContextFlowApplicationBuilderExtensions
 {
     /// <summary>
-    /// Routes every request to its server (by the configured <see cref="TenantResolver"/>, the <c>Host</c> header by
+    /// Routes every request to its server (by the configured <see cref="ServerNameResolver"/>, the <c>Host</c> header by
     /// default) and runs the rest of the pipeline in a request context of that server: <c>"{METHOD}-{n}"</c>, n
     /// counting per server, a child of the server's <c>Totals</c>, with <see cref="ContextFlow.RequestInfo"/> (request id
     /// from <c>X-Request-Id</c> or <c>HttpContext.TraceIdentifier</c>, method, path, client address, authenticated
@@ -18,7 +18,9 @@ public static class ContextFlowApplicationBuilderExtensions
     /// <para>
     /// An unknown server is answered with 404, a server that is not running (being set up, started or shut down) with
     /// 503, both as problem details. Requests under <c>/_contextflow</c> (the admin API) are not routed. A server that
-    /// shuts down stops taking requests and waits for those in flight, within its grace period, before it goes on.
+    /// shuts down stops taking requests and waits for those in flight, within its grace period; a request whose work its
+    /// shutdown cancels is answered 503. An exception of the application is recorded on the access line and rethrown, so
+    /// put <c>UseExceptionHandler()</c> or the developer exception page before this middleware.
     /// </para>
     /// <para>
     /// Place it early: middleware after it (authentication, <c>UseRateLimiter()</c>, endpoints) runs in the request's
@@ -32,7 +34,7 @@ public static class ContextFlowApplicationBuilderExtensions
     /// app.UseAuthentication();     // optional: the user becomes the request's Requester
     /// app.UseContextFlow();        // everything below runs in the request's context
     /// app.UseRateLimiter();
-    /// app.MapGet("/rooms", (HttpContext http) => http.GetServer&lt;TenantServer&gt;().Rooms.List());
+    /// app.MapGet("/rooms", (HttpContext http) => http.GetContextFlowServer&lt;TenantServer&gt;().Rooms.List());
     /// </code>
     /// </example>
     /// <param name="app">The application.</param>

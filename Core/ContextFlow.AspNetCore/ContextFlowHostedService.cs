@@ -12,16 +12,25 @@ namespace ContextFlow.AspNetCore;
 /// (<see cref="IHostedLifecycleService.StartedAsync"/>: every hosted service is up, Kestrel is listening) the process
 /// is marked running, so every server's start and every <c>Clock.CallWhenRunning</c> callback runs then, each in a
 /// fresh context of its server: the sanctioned replacement for <c>IHostApplicationLifetime.ApplicationStarted.Register</c>
-/// (analyzer rule CTX2003). When the host stops, every server is shut down within <c>HostOptions.ShutdownTimeout</c>.
+/// (analyzer rule CTX2003). When the host starts stopping (<see cref="IHostedLifecycleService.StoppingAsync"/>, before
+/// any hosted service stops, so before Kestrel drains its connections) every server is shut down.
 /// </summary>
 /// <remarks>
+/// <para>
 /// A server that fails to start is shut down and logged; the others keep serving and the host starts anyway, so one
 /// broken tenant cannot keep the process down.
+/// </para>
+/// <para>
+/// Shutting the servers down first is what bounds the stop: each server stops taking requests, gives those in flight
+/// its grace period, and its clock's shutdown then cancels what they still await, so they are answered (503) and Kestrel
+/// has nothing left to wait for. Stopped after Kestrel instead, the servers would see its drain use the whole
+/// <c>HostOptions.ShutdownTimeout</c> on requests that only their shutdown would end.
+/// </para>
 /// </remarks>
 internal sealed class ContextFlowHostedService(TenantRegistry tenants) : IHostedLifecycleService
 {
     private readonly ServerHost _host = tenants.Host;
-    private int _stopped;
+    private int _stopping;
 
     public Task StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
@@ -41,16 +50,15 @@ internal sealed class ContextFlowHostedService(TenantRegistry tenants) : IHosted
         }
     }
 
-    public Task StoppingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-    public async Task StopAsync(CancellationToken cancellationToken)
+    public async Task StoppingAsync(CancellationToken cancellationToken)
     {
         // A host stopped twice (Ctrl+C, then StopAsync by the program) shuts its servers down once.
-        if (Interlocked.Exchange(ref _stopped, 1) != 0)
+        if (Interlocked.Exchange(ref _stopping, 1) != 0)
         {
             return;
         }
 
+        tenants.Stopping = true;
         var log = Log.ForContext<ContextFlowHostedService>();
         var count = _host.Servers.Count;
         log.Information("Shutting down {Count} servers", count);
@@ -65,9 +73,7 @@ internal sealed class ContextFlowHostedService(TenantRegistry tenants) : IHosted
         }
     }
 
-    public Task StoppedAsync(CancellationToken cancellationToken)
-    {
-        tenants.Dispose();
-        return Task.CompletedTask;
-    }
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }

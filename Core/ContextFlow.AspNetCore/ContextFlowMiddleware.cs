@@ -26,7 +26,7 @@ internal sealed class ContextFlowMiddleware
 
     private readonly RequestDelegate _next;
     private readonly TenantRegistry _tenants;
-    private readonly TenantResolver _resolver;
+    private readonly ServerNameResolver _resolver;
     private readonly ContextFlowOptions _options;
 
     public ContextFlowMiddleware(RequestDelegate next, TenantRegistry tenants)
@@ -34,21 +34,33 @@ internal sealed class ContextFlowMiddleware
         _next = next;
         _tenants = tenants;
         _options = tenants.Options;
-        _resolver = _options.TenantResolver;
+        _resolver = _options.ServerNameResolver;
     }
 
     public Task InvokeAsync(HttpContext http)
     {
-        if (http.Request.Path.StartsWithSegments(ContextFlowOptions.AdminPathPrefix, StringComparison.OrdinalIgnoreCase))
+        if (http.Features.Get<IContextFlowFeature>() is TenantRequest routed)
         {
-            return _next(http);
+            // The pipeline runs again for a request already routed (UseExceptionHandler with a path re-executes it):
+            // the same server and request context, and one access line.
+            return RunAsync(http, routed, http.Request.PathBase, http.Request.Path, again: true);
         }
 
+        var pathBase = http.Request.PathBase;
+        var path = http.Request.Path;
         var name = _resolver.Resolve(http);
         if (string.IsNullOrEmpty(name) || !_tenants.Host.TryGetServer(name, out var server))
         {
+            http.Request.PathBase = pathBase;
+            http.Request.Path = path;
+            if (_tenants.IsAdminRequest(http))
+            {
+                // For no server, and for an admin API: its endpoints decide (they answer loopback clients, or a policy's).
+                return _next(http);
+            }
+
             Log.ForContext<ContextFlowMiddleware>().Debug("No server {ServerName} for {Method} {Path}", name, http.Request.Method, http.Request.Path);
-            return Problems.UnknownServerAsync(http, name);
+            return _tenants.Stopping ? Problems.ServiceStoppingAsync(http) : Problems.UnknownServerAsync(http, name);
         }
 
         var tenant = _tenants.For(server);
@@ -58,21 +70,12 @@ internal sealed class ContextFlowMiddleware
             return Problems.UnavailableAsync(http, server.ServerName, server.State);
         }
 
-        return RunAsync(http, tenant!, number);
-    }
-
-    private static string ContextName(string method, long number) => string.Create(
-        CultureInfo.InvariantCulture, $"{method}-{number}");
-
-    private async Task RunAsync(HttpContext http, TenantState tenant, long number)
-    {
         TenantRequest request;
         try
         {
-            var server = tenant.Server;
             var context = new LoggingContext(ContextName(http.Request.Method, number), server.ServerName, server.Totals, Describe(http));
-            request = new TenantRequest(tenant, context, http);
-            request.Attach();
+            request = new TenantRequest(tenant!, context, http);
+            http.Features.Set<IContextFlowFeature>(request);
             http.Response.OnCompleted(s_completed, request);
             if (http.Features.Get<IHttpActivityFeature>()?.Activity is { IsAllDataRequested: true } span)
             {
@@ -83,11 +86,30 @@ internal sealed class ContextFlowMiddleware
         }
         catch
         {
-            tenant.Exit(StatusCodes.Status500InternalServerError);
+            tenant!.Exit(StatusCodes.Status500InternalServerError);
             throw;
         }
 
-        using (request.Context.Enter())
+        return RunAsync(http, request, pathBase, path, again: false);
+    }
+
+    private static string ContextName(string method, long number) => string.Create(
+        CultureInfo.InvariantCulture, $"{method}-{number}");
+
+    private static bool IsShuttingDown(Server server) => server.State is ServerState.ShuttingDown or ServerState.ShutDown;
+
+    /// <summary>
+    /// Runs the rest of the pipeline in the request's context. An exception it throws is recorded for the access line and
+    /// left to propagate, so <c>UseExceptionHandler</c>, the developer exception page and the server answer it; only two
+    /// endings are the middleware's own: the client went away (nothing to answer), and the server's shutdown cancelled
+    /// the request's work, which is answered 503 rather than reported as a crash.
+    /// </summary>
+    private async Task RunAsync(HttpContext http, TenantRequest request, PathString pathBase, PathString path, bool again)
+    {
+        request.Attach();
+
+        // Entered once (its scope finishes it when the pipeline returns); a re-execution only switches back to it.
+        using (again ? LoggingContext.Preserve(request.Context) : request.Context.Enter())
         {
             try
             {
@@ -97,23 +119,38 @@ internal sealed class ContextFlowMiddleware
             {
                 // The client went away; the access line says so.
             }
-            catch (Exception ex) when (!http.Response.HasStarted)
+            catch (OperationCanceledException) when (IsShuttingDown(request.Server))
             {
-                Log.ForContext<ContextFlowMiddleware>().Error(ex, "Unhandled exception while processing {Method} {Url}", request.Context.Request!.Method, request.Context.Request.Url);
-                http.Response.Clear();
-                await Problems.WriteAsync(http, Problems.Create(
-                    StatusCodes.Status500InternalServerError, "Internal server error", $"Request {request.Context.Request.RequestId} failed.")).ConfigureAwait(false);
+                await AnswerStoppedAsync(http, request).ConfigureAwait(false);
             }
-            catch (Exception ex)
+            catch (Exception ex) when (request.Fail(ex))
             {
-                Log.ForContext<ContextFlowMiddleware>().Error(ex, "Unhandled exception after the response started for {Method} {Url}", request.Context.Request!.Method, request.Context.Request.Url);
-                throw;
+                // Never reached: Fail records the exception and returns false, so it propagates unhandled.
             }
             finally
             {
                 request.Detach();
+                http.Request.PathBase = pathBase;
+                http.Request.Path = path;
             }
         }
+    }
+
+    /// <summary>An orderly end: the server shut down under the request. Not an error of the request, nor of the process.</summary>
+    private static async Task AnswerStoppedAsync(HttpContext http, TenantRequest request)
+    {
+        var info = request.Context.Request!;
+        var log = Log.ForContext<ContextFlowMiddleware>();
+        if (http.Response.HasStarted)
+        {
+            log.Information("Closed the connection of {Method} {Url}: server {ServerName} shut down after the response had started", info.Method, info.Url, request.Server.ServerName);
+            http.Abort();
+            return;
+        }
+
+        log.Information("Answered {Method} {Url} with 503: server {ServerName} shut down before the request could complete", info.Method, info.Url, request.Server.ServerName);
+        http.Response.Clear();
+        await Problems.StoppedAsync(http, request.Server.ServerName).ConfigureAwait(false);
     }
 
     private RequestInfo Describe(HttpContext http)

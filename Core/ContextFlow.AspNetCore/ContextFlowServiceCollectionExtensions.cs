@@ -11,8 +11,9 @@ public static class ContextFlowServiceCollectionExtensions
     /// <summary>
     /// Registers the process's <see cref="ServerHost"/> (a singleton) as a hosted service of the Generic Host: the
     /// process is marked running when the host has started (<c>IHostedLifecycleService.StartedAsync</c>), which starts
-    /// every server provisioned so far and runs every waiting <c>Clock.CallWhenRunning</c> callback; stopping the host
-    /// shuts every server down within <c>HostOptions.ShutdownTimeout</c>. Also registers problem details
+    /// every server provisioned so far and runs every waiting <c>Clock.CallWhenRunning</c> callback; when the host starts
+    /// stopping (<c>IHostedLifecycleService.StoppingAsync</c>, before Kestrel drains) every server shuts down, so the
+    /// servers' grace periods and <c>HostOptions.ShutdownTimeout</c> bound the stop. Also registers problem details
     /// (<c>AddProblemDetails</c>), which the error answers use. Calling it again only adds configuration.
     /// </summary>
     /// <param name="services">The application's services.</param>
@@ -26,7 +27,7 @@ public static class ContextFlowServiceCollectionExtensions
     /// builder.Services.AddContextFlow();
     /// var app = builder.Build();
     /// app.UseContextFlow();
-    /// app.MapGet("/", (HttpContext http) => $"Hello from {http.GetServer().ServerName}");
+    /// app.MapGet("/", (HttpContext http) => $"Hello from {http.GetContextFlowServer().ServerName}");
     /// var host = app.Services.GetRequiredService&lt;ServerHost&gt;();
     /// await host.ProvisionAsync(new TenantConfig { ServerName = "alpha.localhost" }, (c, _) => new TenantServer(c));
     /// await app.RunAsync();     // alpha starts once the host has started

@@ -54,14 +54,22 @@ internal static class Problems
     public static Task UnavailableAsync(HttpContext http, string name, Hosting.ServerState state)
     {
         var starting = state is Hosting.ServerState.Created or Hosting.ServerState.SettingUp or Hosting.ServerState.SetUp or Hosting.ServerState.Starting;
-        if (starting)
-        {
-            http.Response.Headers.RetryAfter = "1";
-        }
+        return UnavailableAsync(http, starting ? $"Server '{name}' is starting." : $"Server '{name}' is not serving ({state}).");
+    }
 
-        return WriteAsync(http, Create(
-            StatusCodes.Status503ServiceUnavailable,
-            ServerUnavailable,
-            starting ? $"Server '{name}' is starting." : $"Server '{name}' is not serving ({state})."));
+    /// <summary>503: the request's server shut down while the request ran, and its shutdown cancelled the request's work.</summary>
+    public static Task StoppedAsync(HttpContext http, string name) =>
+        UnavailableAsync(http, $"Server '{name}' shut down before the request could complete.");
+
+    /// <summary>503: the whole service is stopping, so no server takes requests any more.</summary>
+    public static Task ServiceStoppingAsync(HttpContext http) =>
+        UnavailableAsync(http, "The service is stopping.");
+
+    // Every 503 says when to retry, in a second: a server that is starting is soon up, and a service that is stopping is
+    // soon back or, behind a load balancer, elsewhere.
+    private static Task UnavailableAsync(HttpContext http, string detail)
+    {
+        http.Response.Headers.RetryAfter = "1";
+        return WriteAsync(http, Create(StatusCodes.Status503ServiceUnavailable, ServerUnavailable, detail));
     }
 }

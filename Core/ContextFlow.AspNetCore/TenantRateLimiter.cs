@@ -12,7 +12,7 @@ namespace ContextFlow.AspNetCore;
 /// <summary>
 /// ContextFlow's <see cref="Ratelimiter{TKey}"/> as the <see cref="PartitionedRateLimiter{TResource}"/> ASP.NET Core's
 /// <c>UseRateLimiter()</c> takes: each server has its own limiter (created on its first limited request, on the server's
-/// clock, gone with the server), keyed by <see cref="ContextFlowRateLimiterOptions.PartitionKey"/>.
+/// clock, gone with the server), keyed by <see cref="ContextFlowRatelimiterOptions.PartitionKey"/>.
 /// </summary>
 /// <remarks>
 /// <para>
@@ -30,11 +30,11 @@ namespace ContextFlow.AspNetCore;
 /// </remarks>
 internal sealed class TenantRateLimiter : PartitionedRateLimiter<HttpContext>
 {
-    private readonly ContextFlowRateLimiterOptions _options;
+    private readonly ContextFlowRatelimiterOptions _options;
     private readonly Func<Clock, Ratelimiter<string>> _create;
     private volatile bool _disposed;
 
-    public TenantRateLimiter(ContextFlowRateLimiterOptions options)
+    public TenantRateLimiter(ContextFlowRatelimiterOptions options)
     {
         _options = options;
         _create = clock => new Ratelimiter<string>(clock, _options.Name, _options.RateHz, _options.BurstCount, _options.Overrides);
@@ -50,7 +50,7 @@ internal sealed class TenantRateLimiter : PartitionedRateLimiter<HttpContext>
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         ArgumentNullException.ThrowIfNull(resource);
-        var request = resource.Features.Get<TenantRequest>();
+        var request = resource.Features.Get<IContextFlowFeature>() as TenantRequest;
         var limiter = request?.Tenant.Limiter(this, _create);
         if (limiter is null)
         {

@@ -14,10 +14,16 @@ namespace ContextFlow.AspNetCore;
 /// usage history.
 /// </summary>
 /// <remarks>
-/// Thread-safe. A shutdown handler of the server, registered when the state is created, stops admitting requests and
-/// waits for those in flight; a server that has begun to shut down gets no state.
+/// <para>
+/// Thread-safe. A server that has begun to shut down gets no state. The state takes part in the server's shutdown
+/// twice. As a shutdown handler (registered when the state is created, after the server's own start, so it runs first)
+/// it stops admitting requests and gives those in flight three quarters of the grace period to finish. Then the
+/// server's clock stops, which cancels what the rest still await, so they end (answered 503 by the middleware); and as
+/// a resource the server disposes after its clock and background processes, the state waits for those answers, within
+/// what is left of the grace period, so that their access lines too reach the server's log file before it closes.
+/// </para>
 /// </remarks>
-internal sealed class TenantState : IDisposable
+internal sealed class TenantState : IAsyncDisposable
 {
     private readonly object _gate = new();
     private readonly TaskCompletionSource _drained = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -26,7 +32,7 @@ internal sealed class TenantState : IDisposable
     private long _serverErrors;
     private int _inFlight;
     private int _draining;
-    private bool _disposed;
+    private bool _released;
     private ILoopingCall? _sampling;
 
     // Samples are timed on the server's clock, from this timestamp.
@@ -61,12 +67,13 @@ internal sealed class TenantState : IDisposable
         try
         {
             server.RegisterShutdownHandler(state.DrainAsync);
+            server.RegisterForDisposeAsync(state);
             state._sampling = server.Clock.LoopingCall(registry.Options.SampleInterval, state.Sample);
         }
         catch (InvalidOperationException)
         {
             // The server has begun to shut down: it serves nothing more.
-            state.Dispose();
+            state.Release();
             return null;
         }
 
@@ -115,7 +122,7 @@ internal sealed class TenantState : IDisposable
                 }
             }
 
-            if (_disposed)
+            if (_released)
             {
                 return null;
             }
@@ -137,12 +144,24 @@ internal sealed class TenantState : IDisposable
         }
     }
 
-    public void Dispose()
+    /// <summary>
+    /// The last step of the server's shutdown for this state: waits for the requests still in flight to end (the clock's
+    /// shutdown has cancelled what they awaited; the server bounds this wait by what is left of its grace period), then
+    /// releases the state.
+    /// </summary>
+    public async ValueTask DisposeAsync()
+    {
+        await _drained.Task.ConfigureAwait(false);
+        Release();
+    }
+
+    /// <summary>Stops the sampling and disposes the rate limiters; idempotent, and waits for nothing.</summary>
+    public void Release()
     {
         List<(object Owner, Ratelimiter<string> Limiter)> limiters;
         lock (_gate)
         {
-            _disposed = true;
+            _released = true;
             limiters = [.. _limiters];
             _limiters.Clear();
         }
@@ -154,17 +173,32 @@ internal sealed class TenantState : IDisposable
         }
     }
 
-    /// <summary>The server's shutdown handler: admit nothing more, then wait for the requests in flight.</summary>
-    private Task DrainAsync(CancellationToken deadline)
+    /// <summary>
+    /// The server's shutdown handler: admit nothing more, then wait for the requests in flight for three quarters of the
+    /// grace period, on the server's clock. The last quarter is for those still running once the clock's shutdown has
+    /// cancelled what they await: they are answered then, and <see cref="DisposeAsync"/> waits for that.
+    /// </summary>
+    private async Task DrainAsync(CancellationToken deadline)
     {
         // Interlocked: a full fence between raising the flag and reading the count, which Exit reads in the other order.
         Interlocked.Exchange(ref _draining, 1);
         if (Volatile.Read(ref _inFlight) == 0)
         {
             _drained.TrySetResult();
+            return;
         }
 
-        return _drained.Task.WaitAsync(deadline);
+        var grace = Server.ShutdownGracePeriod;
+        if (grace == Timeout.InfiniteTimeSpan)
+        {
+            await _drained.Task.WaitAsync(deadline).ConfigureAwait(false);
+            return;
+        }
+
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(deadline);
+        var budget = Server.Clock.SleepAsync(TimeSpan.FromTicks(grace.Ticks / 4 * 3), stop.Token);
+        await Task.WhenAny(_drained.Task, budget).ConfigureAwait(false);
+        await stop.CancelAsync().ConfigureAwait(false);
     }
 
     private void Sample()

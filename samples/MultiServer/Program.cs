@@ -13,6 +13,7 @@ using System.IO;
 using System.Linq;
 using ContextFlow;
 using ContextFlow.Hosting;
+using ContextFlow.Time;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.RateLimiting;
@@ -34,7 +35,7 @@ Directory.CreateDirectory(options.LogDirectory);
 var builder = WebApplication.CreateSlimBuilder(args);
 builder.WebHost.UseUrls($"http://127.0.0.1:{options.Port}");
 builder.Services.AddContextFlow();
-builder.Services.AddRateLimiter(limits => limits.UseContextFlowLimiter(limit =>
+builder.Services.AddRateLimiter(limits => limits.UseContextFlowAsGlobalLimiter(limit =>
 {
     limit.RateHz = 5;                       // per client and server: 5 requests a second sustained,
     limit.BurstCount = 20;                  // 20 at once
@@ -52,11 +53,11 @@ app.UseContextFlow();
 app.UseRateLimiter();
 app.MapTenantApi();
 var host = app.Services.GetRequiredService<ServerHost>();
-app.MapContextFlowAdmin<TenantConfig>(config => new TenantServer(config, host.Running, options.Postgres));
+app.MapContextFlowAdmin<TenantConfig>(NewServer);  // loopback clients only; .RequireAuthorization(policy) opens it
 
 foreach (var name in SampleOptions.Tenants)
 {
-    await host.ProvisionAsync(new TenantConfig { ServerName = name }, (config, _) => new TenantServer(config, host.Running, options.Postgres));
+    await host.ProvisionAsync(new TenantConfig { ServerName = name }, NewServer);
 }
 
 await app.StartAsync();                    // the servers start once the host has (IHostedLifecycleService.StartedAsync)
@@ -80,3 +81,5 @@ Console.WriteLine(left == 0
     ? "Stopped: every server shut down cleanly."
     : $"Stopped, but {left} servers were still shutting down.");
 return left == 0 ? exitCode : 1;
+
+TenantServer NewServer(TenantConfig config, RunningSignal running) => new(config, running, options.Postgres);

@@ -19,12 +19,12 @@ public static class TenantApi
     {
         app.MapGet("/", async (HttpContext http) =>
         {
-            var server = http.GetServer<TenantServer>();
+            var server = http.GetContextFlowServer<TenantServer>();
             var (rooms, messages) = await server.Store.CountsAsync(http.RequestAborted);
             return new { server = server.ServerName, rooms, messages, indexed = server.Indexed };
         });
 
-        app.MapGet("/rooms", async (HttpContext http, CancellationToken cancellationToken) => await http.GetServer<TenantServer>().Store.RoomsAsync(cancellationToken));
+        app.MapGet("/rooms", async (HttpContext http, CancellationToken cancellationToken) => await http.GetContextFlowServer<TenantServer>().Store.RoomsAsync(cancellationToken));
 
         app.MapPost("/rooms", async Task<Results<Created<Room>, ProblemHttpResult>> (NewRoom body, HttpContext http, ILogger<TenantServer> logger) =>
         {
@@ -33,7 +33,7 @@ public static class TenantApi
                 return TypedResults.Problem(statusCode: 400, title: "Invalid room", detail: "A room needs a name of 1 to 100 characters.");
             }
 
-            var room = await http.GetServer<TenantServer>().Store.CreateRoomAsync(body.Name.Trim(), http.RequestAborted);
+            var room = await http.GetContextFlowServer<TenantServer>().Store.CreateRoomAsync(body.Name.Trim(), http.RequestAborted);
             if (room is null)
             {
                 return TypedResults.Problem(statusCode: 409, title: "Too many rooms", detail: "This server has as many rooms as it may.");
@@ -44,13 +44,13 @@ public static class TenantApi
         });
 
         app.MapGet("/rooms/{room}/messages", async Task<Results<Ok<IReadOnlyList<Message>>, ProblemHttpResult>> (string room, long? after, HttpContext http) =>
-            await http.GetServer<TenantServer>().Store.MessagesAsync(room, after ?? 0, http.RequestAborted) is { } messages
+            await http.GetContextFlowServer<TenantServer>().Store.MessagesAsync(room, after ?? 0, http.RequestAborted) is { } messages
                 ? TypedResults.Ok(messages)
                 : TypedResults.Problem(statusCode: 404, title: "Unknown room", detail: $"No room '{room}' on this server."));
 
         app.MapPost("/rooms/{room}/messages", async Task<Results<Created<Message>, ProblemHttpResult>> (string room, NewMessage body, HttpContext http, ILogger<TenantServer> logger) =>
         {
-            var server = http.GetServer<TenantServer>();
+            var server = http.GetContextFlowServer<TenantServer>();
             if (string.IsNullOrWhiteSpace(body.Text) || body.Text.Length > server.MaxMessageLength)
             {
                 return TypedResults.Problem(statusCode: 400, title: "Invalid message", detail: $"A message needs 1 to {server.MaxMessageLength} characters of text.");
@@ -67,6 +67,6 @@ public static class TenantApi
             return TypedResults.Created($"/rooms/{room}/messages?after={message.Id - 1}", message);
         });
 
-        app.MapGet("/search", (string q, HttpContext http) => new { word = q, messages = http.GetServer<TenantServer>().Search(q) });
+        app.MapGet("/search", (string q, HttpContext http) => new { word = q, messages = http.GetContextFlowServer<TenantServer>().Search(q) });
     }
 }

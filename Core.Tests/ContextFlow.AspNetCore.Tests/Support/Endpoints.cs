@@ -27,7 +27,7 @@ public static class Endpoints
     {
         app.MapGet("/whoami", async (HttpContext http, ILogger<Seen> logger) =>
         {
-            var server = http.GetServer();
+            var server = http.GetContextFlowServer();
             logger.LogInformation("Handling for {Tenant}", server.ServerName);
             await Task.Yield();
             var context = LoggingContext.Current;

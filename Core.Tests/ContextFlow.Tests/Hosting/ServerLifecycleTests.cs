@@ -26,6 +26,13 @@ public sealed class ServerLifecycleTests : HostingFixture
     }
 
     [Test]
+    public void ShutdownGracePeriod_IsTheConfigurationsOwn()
+    {
+        Assert.That(NewServer("alpha", grace: TimeSpan.FromMilliseconds(1500)).ShutdownGracePeriod, Is.EqualTo(TimeSpan.FromMilliseconds(1500)));
+        Assert.That(NewServer("beta", grace: Timeout.InfiniteTimeSpan).ShutdownGracePeriod, Is.EqualTo(Timeout.InfiniteTimeSpan));
+    }
+
+    [Test]
     public async Task Setup_RunsInASetupContextOfTheServer_UnderItsTotals()
     {
         var server = NewServer("alpha");

@@ -101,6 +101,13 @@ public abstract partial class Server : IAsyncDisposable
     public BackgroundProcesses BackgroundProcesses { get; }
 
     /// <summary>
+    /// How long <see cref="ShutdownAsync"/> waits for the server's own code, from its configuration
+    /// (<see cref="ServerConfig.ShutdownGracePeriod"/>), for components that share the grace out between their steps
+    /// (a web layer that lets requests finish, then has them answered once the clock has cancelled what they await).
+    /// </summary>
+    public TimeSpan ShutdownGracePeriod => _shutdownGrace;
+
+    /// <summary>
     /// The root context of the server: make request contexts its children
     /// (<c>new LoggingContext("GET-1", server.ServerName, server.Totals)</c>) and their usage adds up here.
     /// It is never entered itself.

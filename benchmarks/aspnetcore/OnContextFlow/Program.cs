@@ -20,7 +20,7 @@ var builder = WebApplication.CreateSlimBuilder(args);
 builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
 builder.Logging.ClearProviders();
 builder.Services.AddContextFlow();
-builder.Services.AddRateLimiter(limits => limits.UseContextFlowLimiter(limit =>
+builder.Services.AddRateLimiter(limits => limits.UseContextFlowAsGlobalLimiter(limit =>
 {
     limit.RateHz = 1_000_000;
     limit.BurstCount = 1_000_000;
@@ -33,7 +33,7 @@ app.UseRateLimiter();
 app.MapGet("/rooms/{room}", (string room, HttpContext http, ILogger<Bench> logger) =>
 {
     logger.LogInformation("Fetched room {RoomId}", room);
-    return new Bench.RoomView(room, http.GetServer().ServerName, 3);
+    return new Bench.RoomView(room, http.GetContextFlowServer().ServerName, 3);
 });
 
 var host = app.Services.GetRequiredService<ServerHost>();

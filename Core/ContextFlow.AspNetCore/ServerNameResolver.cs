@@ -15,16 +15,20 @@ namespace ContextFlow.AspNetCore;
 /// </remarks>
 /// <example>
 /// <code>
-/// options.TenantResolver = TenantResolver.Host();               // alpha.example.com → "alpha.example.com"
-/// options.TenantResolver = TenantResolver.PathPrefix();         // /alpha/rooms → "alpha", path /rooms
-/// options.TenantResolver = TenantResolver.Header("X-Tenant");   // X-Tenant: alpha → "alpha"
+/// options.ServerNameResolver = ServerNameResolver.Host();               // alpha.example.com → "alpha.example.com"
+/// options.ServerNameResolver = ServerNameResolver.PathPrefix();         // /alpha/rooms → "alpha", path /rooms
+/// options.ServerNameResolver = ServerNameResolver.Header("X-Tenant");   // X-Tenant: alpha → "alpha"
 /// </code>
 /// </example>
-public abstract class TenantResolver
+public abstract class ServerNameResolver
 {
-    /// <summary>The server named by the <c>Host</c> header without its port, lower-cased, as virtual hosts do.</summary>
+    /// <summary>
+    /// The server named by the <c>Host</c> header without its port, as browsers send hosts (lower case, no trailing dot),
+    /// as virtual hosts do. Server names are looked up ignoring case, so <c>Alpha.Example</c> is reached by
+    /// <c>alpha.example</c>, <c>ALPHA.EXAMPLE</c> and <c>alpha.example.</c>.
+    /// </summary>
     /// <returns>The resolver.</returns>
-    public static TenantResolver Host() => HostResolver.Instance;
+    public static ServerNameResolver Host() => HostResolver.Instance;
 
     /// <summary>
     /// The server named by the first path segment, which is then moved to <c>PathBase</c>: <c>/alpha/rooms/1</c> reaches
@@ -32,13 +36,13 @@ public abstract class TenantResolver
     /// so that endpoints are matched on the path without the prefix.
     /// </summary>
     /// <returns>The resolver.</returns>
-    public static TenantResolver PathPrefix() => PathPrefixResolver.Instance;
+    public static ServerNameResolver PathPrefix() => PathPrefixResolver.Instance;
 
     /// <summary>The server named by a request header, e.g. one a proxy in front sets.</summary>
     /// <param name="headerName">The header, e.g. <c>"X-Tenant"</c>.</param>
     /// <returns>The resolver.</returns>
     /// <exception cref="ArgumentException"><paramref name="headerName"/> is null or empty.</exception>
-    public static TenantResolver Header(string headerName)
+    public static ServerNameResolver Header(string headerName)
     {
         ArgumentException.ThrowIfNullOrEmpty(headerName);
         return new HeaderResolver(headerName);
@@ -49,31 +53,40 @@ public abstract class TenantResolver
     /// <returns>The server name, or <see langword="null"/> (answered with 404).</returns>
     public abstract string? Resolve(HttpContext context);
 
-    private static string Lower(string value)
+    /// <summary>
+    /// A host as browsers send it: lower case, and without the trailing dot of a fully qualified name
+    /// (<c>Alpha.Example.</c> is <c>alpha.example</c>). Allocates only when there is something to change.
+    /// </summary>
+    private static string NormalizeHost(string host)
     {
-        foreach (var c in value)
+        if (host.Length > 1 && host[^1] == '.')
+        {
+            host = host[..^1];
+        }
+
+        foreach (var c in host)
         {
             if (char.IsAsciiLetterUpper(c))
             {
-                return value.ToLowerInvariant();
+                return host.ToLowerInvariant();
             }
         }
 
-        return value;
+        return host;
     }
 
-    private sealed class HostResolver : TenantResolver
+    private sealed class HostResolver : ServerNameResolver
     {
         public static readonly HostResolver Instance = new();
 
         public override string? Resolve(HttpContext context)
         {
             var host = context.Request.Host;
-            return host.HasValue ? Lower(host.Host) : null;
+            return host.HasValue ? NormalizeHost(host.Host) : null;
         }
     }
 
-    private sealed class PathPrefixResolver : TenantResolver
+    private sealed class PathPrefixResolver : ServerNameResolver
     {
         public static readonly PathPrefixResolver Instance = new();
 
@@ -94,7 +107,7 @@ public abstract class TenantResolver
         }
     }
 
-    private sealed class HeaderResolver(string headerName) : TenantResolver
+    private sealed class HeaderResolver(string headerName) : ServerNameResolver
     {
         public override string? Resolve(HttpContext context)
         {

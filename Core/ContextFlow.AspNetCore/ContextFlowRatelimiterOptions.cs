@@ -5,14 +5,14 @@ using Microsoft.AspNetCore.Http;
 namespace ContextFlow.AspNetCore;
 
 /// <summary>
-/// The limit <c>RateLimiterOptions.UseContextFlowLimiter(...)</c> applies to every request: a leaky bucket per client
+/// The limit <c>RateLimiterOptions.UseContextFlowAsGlobalLimiter(...)</c> applies to every request: a leaky bucket per client
 /// within each server (one <see cref="Ratelimiter{TKey}"/> per server, on the server's clock), keyed by
 /// <see cref="PartitionKey"/>.
 /// </summary>
 /// <remarks>Read when the limiter is created; not thread-safe while being configured.</remarks>
 /// <example>
 /// <code>
-/// builder.Services.AddRateLimiter(options => options.UseContextFlowLimiter(limit =>
+/// builder.Services.AddRateLimiter(options => options.UseContextFlowAsGlobalLimiter(limit =>
 /// {
 ///     limit.RateHz = 5;          // requests per second per client, sustained
 ///     limit.BurstCount = 20;     // and in a burst
@@ -21,7 +21,7 @@ namespace ContextFlow.AspNetCore;
 /// app.UseRateLimiter();
 /// </code>
 /// </example>
-public sealed class ContextFlowRateLimiterOptions
+public sealed class ContextFlowRatelimiterOptions
 {
     private string _name = "requests";
     private double _rateHz = 10;
@@ -81,6 +81,6 @@ public sealed class ContextFlowRateLimiterOptions
             return "user:" + name;
         }
 
-        return context.Features.Get<TenantRequest>()?.Context.Request?.IpAddress ?? context.Connection.RemoteIpAddress?.ToString() ?? "-";
+        return context.Features.Get<IContextFlowFeature>()?.Context.Request?.IpAddress ?? context.Connection.RemoteIpAddress?.ToString() ?? "-";
     }
 }
