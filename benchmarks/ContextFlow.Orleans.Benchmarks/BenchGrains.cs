@@ -25,10 +25,27 @@ public interface IPlainTarget : IGrainWithStringKey
     Task<string> SiloAsync();
 }
 
+/// <summary>The same calls as <see cref="IPlainTarget"/>, on a plain grain that is its own incoming call filter (a no-op).</summary>
+public interface IFilteredTarget : IGrainWithStringKey
+{
+    Task<int> AddAsync(int a, int b);
+
+    Task<string> SiloAsync();
+}
+
+/// <summary>Which kind of grain a caller calls.</summary>
+[GenerateSerializer]
+public enum TargetKind
+{
+    Plain,
+    Tenant,
+    Filtered,
+}
+
 /// <summary>Calls a target <paramref name="count"/> times from inside a silo, so the calls measured go silo to silo.</summary>
 public interface IBenchCaller : IGrainWithStringKey
 {
-    Task<int> CallAsync(string target, bool tenant, int count);
+    Task<int> CallAsync(string target, TargetKind kind, int count);
 
     Task<string> SiloAsync();
 }
@@ -75,25 +92,53 @@ public sealed class PlainTargetGrain : Grain, IPlainTarget
     public Task<string> SiloAsync() => Task.FromResult(RuntimeIdentity);
 }
 
+public sealed class FilteredTargetGrain : Grain, IFilteredTarget, IIncomingGrainCallFilter
+{
+    public Task<int> AddAsync(int a, int b) => Task.FromResult(a + b);
+
+    public Task<string> SiloAsync() => Task.FromResult(RuntimeIdentity);
+
+    Task IIncomingGrainCallFilter.Invoke(IIncomingGrainCallContext context) => context.Invoke();
+}
+
 public sealed class BenchCallerGrain : Grain, IBenchCaller
 {
-    public async Task<int> CallAsync(string target, bool tenant, int count)
+    public async Task<int> CallAsync(string target, TargetKind kind, int count)
     {
         var sum = 0;
-        if (tenant)
+        switch (kind)
         {
-            var grain = GrainFactory.GetGrain<ITenantTarget>(target);
-            for (var i = 0; i < count; i++)
+            case TargetKind.Tenant:
             {
-                sum += await grain.AddAsync(i, 1);
+                var grain = GrainFactory.GetGrain<ITenantTarget>(target);
+                for (var i = 0; i < count; i++)
+                {
+                    sum += await grain.AddAsync(i, 1);
+                }
+
+                break;
             }
-        }
-        else
-        {
-            var grain = GrainFactory.GetGrain<IPlainTarget>(target);
-            for (var i = 0; i < count; i++)
+
+            case TargetKind.Filtered:
             {
-                sum += await grain.AddAsync(i, 1);
+                var grain = GrainFactory.GetGrain<IFilteredTarget>(target);
+                for (var i = 0; i < count; i++)
+                {
+                    sum += await grain.AddAsync(i, 1);
+                }
+
+                break;
+            }
+
+            default:
+            {
+                var grain = GrainFactory.GetGrain<IPlainTarget>(target);
+                for (var i = 0; i < count; i++)
+                {
+                    sum += await grain.AddAsync(i, 1);
+                }
+
+                break;
             }
         }
 

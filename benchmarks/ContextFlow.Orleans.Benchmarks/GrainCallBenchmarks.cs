@@ -16,6 +16,8 @@ namespace ContextFlow.Orleans.Benchmarks;
 /// </summary>
 [MemoryDiagnoser]
 [MinColumn]
+[MedianColumn]
+[Config(typeof(CpuPerCall.Config))]
 public class GrainCallBenchmarks
 {
     private const int Calls = 1_000;
@@ -25,32 +27,36 @@ public class GrainCallBenchmarks
     private string _target = "";
 
     [GlobalSetup(Target = nameof(WithoutContextFlow))]
-    public Task SetUpPlainAsync() => SetUpAsync(contextFlow: false, tenant: false);
+    public Task SetUpPlainAsync() => SetUpAsync(contextFlow: false, TargetKind.Plain);
 
     [GlobalSetup(Target = nameof(ThroughContextFlowFilters))]
-    public Task SetUpTenantAsync() => SetUpAsync(contextFlow: true, tenant: true);
+    public Task SetUpTenantAsync() => SetUpAsync(contextFlow: true, TargetKind.Tenant);
 
     [GlobalSetup(Targets = [nameof(PlainGrainWithFiltersInstalled), nameof(PlainGrainWithFiltersInstalledNoRequest)])]
-    public Task SetUpFilteredPlainAsync() => SetUpAsync(contextFlow: true, tenant: false);
+    public Task SetUpFilteredPlainAsync() => SetUpAsync(contextFlow: true, TargetKind.Plain);
 
     [GlobalSetup(Target = nameof(WithoutContextFlowCarryingTheRequestId))]
-    public Task SetUpPlainCarryingAsync() => SetUpAsync(contextFlow: false, tenant: false);
+    public Task SetUpPlainCarryingAsync() => SetUpAsync(contextFlow: false, TargetKind.Plain);
 
     [GlobalCleanup]
     public async Task CleanUpAsync() => await _cluster.DisposeAsync();
 
     [Benchmark(Baseline = true, OperationsPerInvoke = Calls)]
-    public Task<int> WithoutContextFlow() => CallAsync(tenant: false);
+    public Task<int> WithoutContextFlow() => CallAsync(TargetKind.Plain);
 
     [Benchmark(OperationsPerInvoke = Calls)]
-    public Task<int> ThroughContextFlowFilters() => CallAsync(tenant: true);
+    public Task<int> ThroughContextFlowFilters() => CallAsync(TargetKind.Tenant);
 
     [Benchmark(OperationsPerInvoke = Calls)]
-    public Task<int> PlainGrainWithFiltersInstalled() => CallAsync(tenant: false);
+    public Task<int> PlainGrainWithFiltersInstalled() => CallAsync(TargetKind.Plain);
 
     /// <summary>The filters installed, no request to carry: what the filters cost by themselves.</summary>
     [Benchmark(OperationsPerInvoke = Calls)]
-    public Task<int> PlainGrainWithFiltersInstalledNoRequest() => _caller.CallAsync(_target, false, Calls);
+    public async Task<int> PlainGrainWithFiltersInstalledNoRequest()
+    {
+        using var cpu = CpuPerCall.Start<GrainCallBenchmarks>(Calls);
+        return await _caller.CallAsync(_target, TargetKind.Plain, Calls);
+    }
 
     /// <summary>No ContextFlow, the same two values put in RequestContext by hand: what carrying a request id costs in Orleans.</summary>
     [Benchmark(OperationsPerInvoke = Calls)]
@@ -60,7 +66,8 @@ public class GrainCallBenchmarks
         RequestContext.Set("ContextFlow.Requester", "@bench:edge");
         try
         {
-            return await _caller.CallAsync(_target, false, Calls);
+            using var cpu = CpuPerCall.Start<GrainCallBenchmarks>(Calls);
+            return await _caller.CallAsync(_target, TargetKind.Plain, Calls);
         }
         finally
         {
@@ -68,18 +75,19 @@ public class GrainCallBenchmarks
         }
     }
 
-    private async Task<int> CallAsync(bool tenant)
+    private async Task<int> CallAsync(TargetKind kind, [System.Runtime.CompilerServices.CallerMemberName] string method = "")
     {
         using (new LoggingContext("GET-1", "edge.example", request: new RequestInfo("GET-1", Requester: "@bench:edge")).Enter())
         {
-            return await _caller.CallAsync(_target, tenant, Calls);
+            using var cpu = CpuPerCall.Start<GrainCallBenchmarks>(Calls, method);
+            return await _caller.CallAsync(_target, kind, Calls);
         }
     }
 
-    private async Task SetUpAsync(bool contextFlow, bool tenant)
+    private async Task SetUpAsync(bool contextFlow, TargetKind kind)
     {
         _cluster = await BenchClusters.StartAsync(2, contextFlow);
-        (_caller, _target) = await BenchClusters.CrossSiloPairAsync(_cluster.Client, tenant);
-        await _caller.CallAsync(_target, tenant, 100);
+        (_caller, _target) = await BenchClusters.CrossSiloPairAsync(_cluster.Client, kind);
+        await _caller.CallAsync(_target, kind, 100);
     }
 }
