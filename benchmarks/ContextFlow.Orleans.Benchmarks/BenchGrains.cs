@@ -42,10 +42,13 @@ public enum TargetKind
     Filtered,
 }
 
-/// <summary>Calls a target <paramref name="count"/> times from inside a silo, so the calls measured go silo to silo.</summary>
+/// <summary>
+/// Calls a target <paramref name="count"/> times from inside a silo, so the calls measured go silo to silo:
+/// <paramref name="inFlight"/> chains of calls at once, each call of a chain awaited before the next.
+/// </summary>
 public interface IBenchCaller : IGrainWithStringKey
 {
-    Task<int> CallAsync(string target, TargetKind kind, int count);
+    Task<int> CallAsync(string target, TargetKind kind, int count, int inFlight);
 
     Task<string> SiloAsync();
 }
@@ -103,7 +106,31 @@ public sealed class FilteredTargetGrain : Grain, IFilteredTarget, IIncomingGrain
 
 public sealed class BenchCallerGrain : Grain, IBenchCaller
 {
-    public async Task<int> CallAsync(string target, TargetKind kind, int count)
+    public async Task<int> CallAsync(string target, TargetKind kind, int count, int inFlight)
+    {
+        if (inFlight <= 1)
+        {
+            return await ChainAsync(target, kind, count);
+        }
+
+        var chains = new Task<int>[inFlight];
+        for (var i = 0; i < inFlight; i++)
+        {
+            chains[i] = ChainAsync(target, kind, count / inFlight);
+        }
+
+        var sum = 0;
+        foreach (var chain in chains)
+        {
+            sum += await chain;
+        }
+
+        return sum;
+    }
+
+    public Task<string> SiloAsync() => Task.FromResult(RuntimeIdentity);
+
+    private async Task<int> ChainAsync(string target, TargetKind kind, int count)
     {
         var sum = 0;
         switch (kind)
@@ -144,6 +171,4 @@ public sealed class BenchCallerGrain : Grain, IBenchCaller
 
         return sum;
     }
-
-    public Task<string> SiloAsync() => Task.FromResult(RuntimeIdentity);
 }

@@ -1,6 +1,8 @@
 using System;
 using System.Collections.Concurrent;
 using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
 using System.Runtime.CompilerServices;
 using BenchmarkDotNet.Columns;
 using BenchmarkDotNet.Configs;
@@ -29,13 +31,20 @@ public static class CpuPerCall
     /// The class is named by <typeparamref name="TBenchmark"/>, not by the instance: BenchmarkDotNet's in-process
     /// toolchain runs the methods on a type it derives from the benchmark class.
     /// </remarks>
-    public static Measurement Start<TBenchmark>(int calls, [CallerMemberName] string method = "") =>
-        new(Key(typeof(TBenchmark), method), calls, Environment.CpuUsage.TotalTime);
+    /// <param name="calls">How many calls the invocation makes.</param>
+    /// <param name="parameters">The case's parameters as <see cref="Parameters"/> writes them.</param>
+    /// <param name="method">The benchmark method.</param>
+    public static Measurement Start<TBenchmark>(int calls, string parameters, [CallerMemberName] string method = "") =>
+        new(Key(typeof(TBenchmark), method, parameters), calls, Environment.CpuUsage.TotalTime);
+
+    /// <summary>A case's parameters as the key of its samples: <c>"InFlight=16"</c>.</summary>
+    public static string Parameters(params (string Name, object Value)[] parameters) =>
+        string.Join(",", parameters.Select(static p => string.Create(CultureInfo.InvariantCulture, $"{p.Name}={p.Value}")));
 
     /// <summary>The median CPU time per call of a benchmark method's invocations so far; null if none.</summary>
-    public static TimeSpan? Median(Type type, string method)
+    public static TimeSpan? Median(Type type, string method, string parameters)
     {
-        if (!s_samples.TryGetValue(Key(type, method), out var samples))
+        if (!s_samples.TryGetValue(Key(type, method, parameters), out var samples))
         {
             return null;
         }
@@ -55,7 +64,7 @@ public static class CpuPerCall
         return TimeSpan.FromTicks((long)sorted[sorted.Length / 2]);
     }
 
-    private static string Key(Type type, string method) => $"{type.FullName}.{method}";
+    private static string Key(Type type, string method, string parameters) => $"{type.FullName}.{method}({parameters})";
 
     private static void Record(string key, double ticksPerCall)
     {
@@ -97,8 +106,9 @@ public static class CpuPerCall
         public string Legend => "Median process CPU time (all threads) per call over the row's invocations";
 
         public string GetValue(Summary summary, BenchmarkCase benchmarkCase) =>
-            Median(benchmarkCase.Descriptor.Type, benchmarkCase.Descriptor.WorkloadMethod.Name) is { } cpu
-                ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{cpu.TotalMicroseconds:F2} us")
+            Median(benchmarkCase.Descriptor.Type, benchmarkCase.Descriptor.WorkloadMethod.Name,
+                    Parameters([.. benchmarkCase.Parameters.Items.Select(static p => (p.Name, p.Value))])) is { } cpu
+                ? string.Create(CultureInfo.InvariantCulture, $"{cpu.TotalMicroseconds:F2} us")
                 : "-";
 
         public string GetValue(Summary summary, BenchmarkCase benchmarkCase, SummaryStyle style) => GetValue(summary, benchmarkCase);

@@ -25,6 +25,10 @@ public class OrleansMechanismBenchmarks
     private string _target = "";
     private TargetKind _kind;
 
+    /// <summary>Chains of calls the caller grain keeps going at once, as in <see cref="GrainCallBenchmarks"/>.</summary>
+    [Params(1, 16)]
+    public int InFlight { get; set; }
+
     [GlobalSetup(Targets = [nameof(PlainCall), nameof(TwoStringsInRequestContext), nameof(OneStringInRequestContext)])]
     public Task SetUpPlainAsync() => SetUpAsync(TargetKind.Plain, null);
 
@@ -48,12 +52,11 @@ public class OrleansMechanismBenchmarks
     [Benchmark(OperationsPerInvoke = Calls)]
     public async Task<int> TwoStringsInRequestContext()
     {
-        RequestContext.Set("ContextFlow.RequestId", "GET-1");
-        RequestContext.Set("ContextFlow.Requester", "@bench:edge");
+        RequestContext.Set("RequestId", "GET-1");
+        RequestContext.Set("Requester", "@bench:edge");
         try
         {
-            using var cpu = CpuPerCall.Start<OrleansMechanismBenchmarks>(Calls);
-            return await _caller.CallAsync(_target, _kind, Calls);
+            return await CallAsync();
         }
         finally
         {
@@ -61,15 +64,14 @@ public class OrleansMechanismBenchmarks
         }
     }
 
-    /// <summary>The same two values in one entry.</summary>
+    /// <summary>The same two values in one entry, as ContextFlow carries them.</summary>
     [Benchmark(OperationsPerInvoke = Calls)]
     public async Task<int> OneStringInRequestContext()
     {
         RequestContext.Set("ContextFlow.Request", "5:GET-1@bench:edge");
         try
         {
-            using var cpu = CpuPerCall.Start<OrleansMechanismBenchmarks>(Calls);
-            return await _caller.CallAsync(_target, _kind, Calls);
+            return await CallAsync();
         }
         finally
         {
@@ -91,8 +93,8 @@ public class OrleansMechanismBenchmarks
 
     private async Task<int> CallAsync([System.Runtime.CompilerServices.CallerMemberName] string method = "")
     {
-        using var cpu = CpuPerCall.Start<OrleansMechanismBenchmarks>(Calls, method);
-        return await _caller.CallAsync(_target, _kind, Calls);
+        using var cpu = CpuPerCall.Start<OrleansMechanismBenchmarks>(Calls, CpuPerCall.Parameters((nameof(InFlight), InFlight)), method);
+        return await _caller.CallAsync(_target, _kind, Calls, InFlight);
     }
 
     private async Task SetUpAsync(TargetKind kind, System.Action<ISiloBuilder>? configureSilo)
@@ -100,6 +102,6 @@ public class OrleansMechanismBenchmarks
         _kind = kind;
         _cluster = await BenchClusters.StartAsync(2, contextFlow: false, configureSilo);
         (_caller, _target) = await BenchClusters.CrossSiloPairAsync(_cluster.Client, kind);
-        await _caller.CallAsync(_target, kind, 100);
+        await _caller.CallAsync(_target, kind, 100, InFlight);
     }
 }
