@@ -10,7 +10,7 @@ namespace ContextFlow.Orleans;
 /// <summary>
 /// The incoming grain-call filter of a silo: every call to a tenant grain runs in a new <see cref="LoggingContext"/>
 /// of the tenant's server, named after the call (<c>"{Interface}.{Method}"</c>), a child of the server's
-/// <see cref="Server.Totals"/>, carrying the request the caller sent (<see cref="RequestContextFilter"/>).
+/// <see cref="Server.Totals"/>, carrying the request the caller sent (<see cref="CarriedRequest"/>).
 /// </summary>
 /// <remarks>
 /// <para>
@@ -51,7 +51,7 @@ internal sealed class TenantCallFilter : IIncomingGrainCallFilter
 
     private static async Task InvokeInContextAsync(IIncomingGrainCallContext context, Server server)
     {
-        var call = new LoggingContext(NameOf(context.InterfaceMethod), server.ServerName, server.Totals, RequestContextFilter.Incoming());
+        var call = new LoggingContext(NameOf(context.InterfaceMethod), server.ServerName, server.Totals, CarriedRequest.Incoming());
         using var scope = call.Enter();
 
         // Plain await: the rest of the call (and the scope's disposal) stays on the activation's scheduler.
