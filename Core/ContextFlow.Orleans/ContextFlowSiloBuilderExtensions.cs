@@ -18,8 +18,9 @@ public static class ContextFlowSiloBuilderExtensions
     /// <list type="bullet">
     /// <item>a <see cref="ContextFlow.Hosting.ServerHost"/> for the silo's tenant servers, with a running signal of the silo's own,
     /// marked when the silo reaches its <c>Active</c> stage and shut down after the silo has deactivated its grains;</item>
-    /// <item>an incoming call filter that runs each call to a tenant grain in a <see cref="LoggingContext"/>
-    /// <c>"{Interface}.{Method}"</c> of the tenant's server, with the caller's request id and requester;</item>
+    /// <item>each call to a tenant grain runs in a <see cref="LoggingContext"/> <c>"{Interface}.{Method}"</c> of the
+    /// tenant's server, with the caller's request id and requester (the tenant grain is its own incoming call filter,
+    /// so calls to other grains take no filter path);</item>
     /// <item>an outgoing call filter that sends the current context's request id and requester with every call the silo
     /// makes, in Orleans' <see cref="RequestContext"/>;</item>
     /// <item>hash-based placement for tenant grain classes that name no placement of their own.</item>
@@ -53,7 +54,6 @@ public static class ContextFlowSiloBuilderExtensions
         services.AddSingleton<TenantSilo>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(static sp => sp.GetRequiredService<TenantSilo>());
         services.AddSingleton<IGrainPropertiesProvider, TenantPlacement>();
-        builder.AddIncomingGrainCallFilter<TenantCallFilter>();
         builder.AddOutgoingGrainCallFilter<RequestContextFilter>();
         ExceptionTransport.AddTo(services);
         return builder;
