@@ -102,15 +102,35 @@ public sealed class TenantCallContextTests : ClusterFixture
     }
 
     [Test]
-    public void SiloWithContextFlow_InstallsNoSiloWideIncomingFilter_TenantGrainsAreTheirOwn()
+    public void SiloWithContextFlow_InstallsNoSiloWideFilter_TenantGrainsAreTheirOwnIncomingFilter()
     {
-        var filters = Cluster.Silos.SelectMany(silo => silo.SiloHost.Services.GetServices<IIncomingGrainCallFilter>()).ToList();
+        var services = Cluster.Silos.Select(silo => silo.SiloHost.Services).ToList();
 
         Assert.Multiple(() =>
         {
-            Assert.That(filters, Is.Empty, "calls to plain grains take no filter path");
+            Assert.That(services.SelectMany(s => s.GetServices<IIncomingGrainCallFilter>()), Is.Empty, "calls to plain grains take no filter path");
+            Assert.That(services.SelectMany(s => s.GetServices<IOutgoingGrainCallFilter>()), Is.Empty, "calls out of a silo take no filter path");
             Assert.That(typeof(IIncomingGrainCallFilter).IsAssignableFrom(typeof(TestTenantGrain)));
         });
+    }
+
+    [Test]
+    public async Task SiloCodeInARequest_SendsNoRequest_ByDefault()
+    {
+        var seen = await InRequestAsync("GET-6", () => SiloGrains.GetGrain<ITestTenant>("alpha.example").EchoAsync("GET-6"));
+
+        Assert.That((seen.ContextServer, seen.RequestId, seen.Carried), Is.EqualTo(("alpha.example", (string?)null, System.Array.Empty<string>())));
+    }
+
+    [Test]
+    public async Task OwnContextMadeInsideACall_CarriesTheCallsRequest_ByDefault()
+    {
+        var tenant = Cluster.Client.GetGrain<ITestTenant>("alpha.example");
+
+        var withOwnRequest = await InRequestAsync("GET-8", () => tenant.CallFromOwnContextAsync("beta.example", "job-1"));
+        var withoutRequest = await InRequestAsync("GET-9", () => tenant.CallFromOwnContextAsync("beta.example", null));
+
+        Assert.That((withOwnRequest.RequestId, withoutRequest.RequestId), Is.EqualTo(("GET-8", "GET-9")));
     }
 
     [Test]

@@ -5,16 +5,16 @@ using Orleans.Runtime;
 namespace ContextFlow.Orleans;
 
 /// <summary>
-/// The outgoing grain-call filter, on clients and silos: the caller's <see cref="RequestInfo"/> (its request id and
-/// requester) travels with the call in Orleans' <see cref="RequestContext"/>, as one <see cref="CarriedRequest"/>,
-/// where the callee's <see cref="TenantCallFilter"/> reads it back.
+/// The outgoing grain-call filter of clients (and of silos whose own code starts requests,
+/// <see cref="ContextFlowSiloOptions.SendRequestsFromSiloCode"/>): the caller's <see cref="RequestInfo"/> (its request
+/// id and requester) travels with the call in Orleans' <see cref="RequestContext"/>, as one
+/// <see cref="CarriedRequest"/>, where the callee's <see cref="TenantCallFilter"/> reads it back.
 /// </summary>
 /// <remarks>
 /// <para>
-/// In a context of ContextFlow's, the values reflect it: set when it has a request, removed when it has none. Orleans
-/// propagates <see cref="RequestContext"/> along a call chain by itself, so without the removal a fresh context of a
-/// tenant (a <c>"call_later"</c> callback, a context the tenant's code made) started inside a grain call would pass the
-/// id of that call on to calls that are not part of its request. In the sentinel (a plain grain's call, code outside
+/// In a context of ContextFlow's, the value reflects it: set when it has a request, removed when it has none. Orleans
+/// propagates <see cref="RequestContext"/> along a call chain by itself, so without the removal a context without a
+/// request made inside a call would pass the id of that call on. In the sentinel (a plain grain's call, code outside
 /// any context) nothing is changed: Orleans' propagation carries the request on through grains that are no tenants.
 /// </para>
 /// <para>

@@ -22,6 +22,9 @@ public interface ITestTenant : IGrainWithStringKey
 
     /// <summary>Calls <paramref name="peer"/> from a background process of the tenant's server, outside any request.</summary>
     Task<CallObservation> CallFromBackgroundAsync(string peer);
+
+    /// <summary>Calls <paramref name="peer"/> from a context of the tenant's own, made inside the call, with a request of its own or none.</summary>
+    Task<CallObservation> CallFromOwnContextAsync(string peer, string? requestId);
 }
 
 /// <summary>A grain that is not a tenant: its calls must run in the sentinel, whoever calls it.</summary>
@@ -110,6 +113,14 @@ public sealed class TestTenantGrain(TestTime time) : TenantGrain<TestTenantConfi
             }
         });
         return await done.Task;
+    }
+
+    public async Task<CallObservation> CallFromOwnContextAsync(string peer, string? requestId)
+    {
+        using (new LoggingContext("own", Server.ServerName, request: requestId is null ? null : new RequestInfo(requestId)).Enter())
+        {
+            return await GrainFactory.GetGrain<ITestTenant>(peer).EchoAsync("");
+        }
     }
 
     protected override TestTenantServer CreateServer(TestTenantConfig config, RunningSignal running) =>
