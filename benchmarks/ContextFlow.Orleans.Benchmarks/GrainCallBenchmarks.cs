@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Threading.Tasks;
 using BenchmarkDotNet.Attributes;
+using Orleans.Hosting;
 using Orleans.Runtime;
 using Orleans.TestingHost;
 
@@ -12,8 +13,9 @@ namespace ContextFlow.Orleans.Benchmarks;
 /// RequestContext, the call runs in a new <c>"ITenantTarget.AddAsync"</c> context of the tenant's server), against
 /// the same call to the same work in a plain grain on a cluster without ContextFlow, carrying nothing, and carrying
 /// the same request id and requester in RequestContext by hand, as two entries, which is what any request-id
-/// propagation on Orleans pays. Two more rows call the plain grain on the ContextFlow cluster, with and without a
-/// request: what ContextFlow costs the calls of grains that are no tenants.
+/// propagation on Orleans pays. A row with the silos' outgoing filter on shows what that option costs; two more call
+/// the plain grain on the ContextFlow cluster, with and without a request: what ContextFlow costs the calls of grains
+/// that are no tenants.
 /// </summary>
 /// <remarks>
 /// <see cref="InFlight"/> 1 is one call at a time, each awaited before the next: its wall-clock time is mostly
@@ -41,6 +43,10 @@ public class GrainCallBenchmarks
 
     [GlobalSetup(Target = nameof(ThroughContextFlow))]
     public Task SetUpTenantAsync() => SetUpAsync(contextFlow: true, TargetKind.Tenant);
+
+    [GlobalSetup(Target = nameof(ThroughContextFlowSendingFromSilos))]
+    public Task SetUpTenantSendingAsync() =>
+        SetUpAsync(contextFlow: true, TargetKind.Tenant, static silo => silo.AddContextFlow(static o => o.SendRequestsFromSiloCode = true));
 
     [GlobalSetup(Targets = [nameof(PlainGrainOnContextFlowSilos), nameof(PlainGrainOnContextFlowSilosNoRequest)])]
     public Task SetUpFilteredPlainAsync() => SetUpAsync(contextFlow: true, TargetKind.Plain);
@@ -72,6 +78,10 @@ public class GrainCallBenchmarks
     [Benchmark(OperationsPerInvoke = Calls)]
     public Task<int> ThroughContextFlow() => CallAsync(TargetKind.Tenant, request: true);
 
+    /// <summary>The same, with the silos' outgoing filter on (<c>SendRequestsFromSiloCode</c>), as every silo had it before.</summary>
+    [Benchmark(OperationsPerInvoke = Calls)]
+    public Task<int> ThroughContextFlowSendingFromSilos() => CallAsync(TargetKind.Tenant, request: true);
+
     /// <summary>A plain grain on the ContextFlow cluster, inside a request: the request passes through it.</summary>
     [Benchmark(OperationsPerInvoke = Calls)]
     public Task<int> PlainGrainOnContextFlowSilos() => CallAsync(TargetKind.Plain, request: true);
@@ -94,9 +104,9 @@ public class GrainCallBenchmarks
         }
     }
 
-    private async Task SetUpAsync(bool contextFlow, TargetKind kind)
+    private async Task SetUpAsync(bool contextFlow, TargetKind kind, System.Action<ISiloBuilder>? configureSilo = null)
     {
-        _cluster = await BenchClusters.StartAsync(2, contextFlow);
+        _cluster = await BenchClusters.StartAsync(2, contextFlow, configureSilo);
         (_caller, _target) = await BenchClusters.CrossSiloPairAsync(_cluster.Client, kind);
         await _caller.CallAsync(_target, kind, 100, InFlight);
     }
