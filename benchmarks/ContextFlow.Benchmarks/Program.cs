@@ -5,7 +5,7 @@ using ContextFlow.Benchmarks.RateLimiting;
 
 // dotnet run -c Release --project benchmarks/ContextFlow.Benchmarks -- --filter '*Scope*'
 // dotnet run -c Release --project benchmarks/ContextFlow.Benchmarks -- ratelimiter-footprint [keys] [idle seconds]
-// dotnet run -c Release --project benchmarks/ContextFlow.Benchmarks -- ratelimiter-sweep [rounds]
+// dotnet run -c Release --project benchmarks/ContextFlow.Benchmarks -- ratelimiter-sweep [rounds] [keys...]
 // dotnet run -c Release --project benchmarks/ContextFlow.Benchmarks -- ratelimiter-profile contextflow|partitioned KEYS CHECKS
 // dotnet run -c Release --project benchmarks/ContextFlow.Benchmarks -- hosting-footprint [servers] [rounds]
 // benchmarks/ContextFlow.Benchmarks/Database/run.sh [pairs [n]]   (starts a throwaway PostgreSQL; see InteractionPairs)
