@@ -117,4 +117,164 @@ public sealed class FireAndForgetCodeFixTests
             Task PruneAsync() => Task.CompletedTask;
         }
         """);
+
+    [Test]
+    public Task NullConditionalDiscards_BecomeBackgroundProcesses() => Verify.VerifyFixAllAsync(
+        """
+        using System.Threading.Tasks;
+        using ContextFlow.Background;
+
+        class Pool
+        {
+            public Task ShutdownAsync() => Task.CompletedTask;
+            public ValueTask DisposeAsync() => default;
+        }
+
+        class Sink { public Task WriteAsync(string path) => Task.CompletedTask; }
+
+        class C(BackgroundProcesses background)
+        {
+            private Pool? _pool;
+
+            void M(Sink? sink, string path)
+            {
+                {|CTX3001:_pool?.ShutdownAsync()|};
+                _ = {|CTX3001:sink?.WriteAsync(path)|};
+                _ = {|CTX3001:_pool?.DisposeAsync()|};
+            }
+        }
+        """,
+        """
+        using System.Threading.Tasks;
+        using ContextFlow.Background;
+
+        class Pool
+        {
+            public Task ShutdownAsync() => Task.CompletedTask;
+            public ValueTask DisposeAsync() => default;
+        }
+
+        class Sink { public Task WriteAsync(string path) => Task.CompletedTask; }
+
+        class C(BackgroundProcesses background)
+        {
+            private Pool? _pool;
+
+            void M(Sink? sink, string path)
+            {
+                _ = background.RunAsBackgroundProcess("shutdown", ct => _pool?.ShutdownAsync() ?? Task.CompletedTask);
+                _ = background.RunAsBackgroundProcess("write", ct => sink?.WriteAsync(path) ?? Task.CompletedTask);
+                _ = background.RunAsBackgroundProcess("dispose", ct => _pool?.DisposeAsync().AsTask() ?? Task.CompletedTask);
+            }
+        }
+        """);
+
+    [Test]
+    public Task DiscardedConfigureAwait_BecomesBackgroundProcessOfTheCall() => Verify.VerifyFixAllAsync(
+        """
+        using System.Threading.Tasks;
+        using ContextFlow.Background;
+
+        class Pool { public Task ShutdownAsync() => Task.CompletedTask; }
+
+        class C(BackgroundProcesses background)
+        {
+            private Pool? _pool;
+
+            void M()
+            {
+                _ = {|CTX3001:FlushAsync().ConfigureAwait(false)|};
+                {|CTX3001:ValueFlushAsync().ConfigureAwait(false)|};
+                _ = {|CTX3001:_pool?.ShutdownAsync().ConfigureAwait(false)|};
+            }
+
+            Task FlushAsync() => Task.CompletedTask;
+            ValueTask ValueFlushAsync() => default;
+        }
+        """,
+        """
+        using System.Threading.Tasks;
+        using ContextFlow.Background;
+
+        class Pool { public Task ShutdownAsync() => Task.CompletedTask; }
+
+        class C(BackgroundProcesses background)
+        {
+            private Pool? _pool;
+
+            void M()
+            {
+                _ = background.RunAsBackgroundProcess("flush", ct => FlushAsync());
+                _ = background.RunAsBackgroundProcess("value_flush", ct => ValueFlushAsync().AsTask());
+                _ = background.RunAsBackgroundProcess("shutdown", ct => _pool?.ShutdownAsync() ?? Task.CompletedTask);
+            }
+
+            Task FlushAsync() => Task.CompletedTask;
+            ValueTask ValueFlushAsync() => default;
+        }
+        """);
+
+    [Test]
+    public Task ConfigureAwaitOfAnExistingTask_HasNoFix() => Verify.VerifyNoFixAsync("""
+        using System.Threading.Tasks;
+        using ContextFlow.Background;
+
+        class C(BackgroundProcesses background)
+        {
+            void M(Task task) => _ = {|CTX3001:task.ConfigureAwait(false)|};
+        }
+        """);
+
+    [Test]
+    public Task FixAll_GivesEverySiteItsOwnBackgroundProcesses() => Verify.VerifyFixAllAsync(
+        """
+        using System.Threading.Tasks;
+        using ContextFlow.Background;
+        using ContextFlow.Hosting;
+
+        class Mailer(BackgroundProcesses background)
+        {
+            void Queue() => _ = {|CTX3001:SendAsync()|};
+            Task SendAsync() => Task.CompletedTask;
+        }
+
+        class Cache
+        {
+            private readonly BackgroundProcesses _processes = null!;
+
+            void Refresh() => {|CTX3001:Task.Run(ReloadAsync)|};
+            Task ReloadAsync() => Task.CompletedTask;
+        }
+
+        class Handler
+        {
+            void Handle(Server server) => _ = {|CTX3001:PruneAsync()|};
+            Task PruneAsync() => Task.CompletedTask;
+        }
+        """,
+        """
+        using System.Threading.Tasks;
+        using ContextFlow.Background;
+        using ContextFlow.Hosting;
+
+        class Mailer(BackgroundProcesses background)
+        {
+            void Queue() => _ = background.RunAsBackgroundProcess("send", ct => SendAsync());
+            Task SendAsync() => Task.CompletedTask;
+        }
+
+        class Cache
+        {
+            private readonly BackgroundProcesses _processes = null!;
+
+            void Refresh() => _processes.RunAsBackgroundProcess("reload", ct => ReloadAsync());
+            Task ReloadAsync() => Task.CompletedTask;
+        }
+
+        class Handler
+        {
+            void Handle(Server server) => _ = server.BackgroundProcesses.RunAsBackgroundProcess("prune", ct => PruneAsync());
+            Task PruneAsync() => Task.CompletedTask;
+        }
+        """);
 }

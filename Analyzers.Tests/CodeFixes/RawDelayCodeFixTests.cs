@@ -158,4 +158,182 @@ public sealed class RawDelayCodeFixTests
             async Task M() => await {|CTX2002:Task.Delay(10)|};
         }
         """);
+
+    [Test]
+    public Task WaitAsync_BecomesTimeoutAsyncOnTheClock() => Verify.VerifyFixAllAsync(
+        """
+        using System;
+        using System.Threading;
+        using System.Threading.Tasks;
+        using ContextFlow.Time;
+
+        class Fetcher(Clock clock)
+        {
+            async Task<string> FetchAsync(CancellationToken ct)
+            {
+                var body = await {|CTX2002:ReadAsync().WaitAsync(TimeSpan.FromSeconds(5))|};
+                await {|CTX2002:SendAsync().WaitAsync(TimeSpan.FromSeconds(1), ct)|};
+                return body;
+            }
+
+            Task<string> ReadAsync() => Task.FromResult("");
+            Task SendAsync() => Task.CompletedTask;
+        }
+        """,
+        """
+        using System;
+        using System.Threading;
+        using System.Threading.Tasks;
+        using ContextFlow.Background;
+        using ContextFlow.Time;
+
+        class Fetcher(Clock clock)
+        {
+            async Task<string> FetchAsync(CancellationToken ct)
+            {
+                var body = await ReadAsync().TimeoutAsync(TimeSpan.FromSeconds(5), clock);
+                await SendAsync().WaitAsync(ct).TimeoutAsync(TimeSpan.FromSeconds(1), clock);
+                return body;
+            }
+
+            Task<string> ReadAsync() => Task.FromResult("");
+            Task SendAsync() => Task.CompletedTask;
+        }
+        """);
+
+    [Test]
+    public Task WaitAsyncWithTheUsingInPlace_AddsNone() => Verify.VerifyCodeFixAsync(
+        """
+        using System;
+        using System.Threading.Tasks;
+        using ContextFlow.Background;
+        using ContextFlow.Hosting;
+
+        class Handler
+        {
+            Task HandleAsync(Server server, Task work) => {|CTX2002:work.WaitAsync(TimeSpan.FromSeconds(2))|};
+        }
+        """,
+        """
+        using System;
+        using System.Threading.Tasks;
+        using ContextFlow.Background;
+        using ContextFlow.Hosting;
+
+        class Handler
+        {
+            Task HandleAsync(Server server, Task work) => work.TimeoutAsync(TimeSpan.FromSeconds(2), server.Clock);
+        }
+        """);
+
+    [Test]
+    public Task DelayMethodGroups_BecomeSleepAsync() => Verify.VerifyFixAllAsync(
+        """
+        using System;
+        using System.Threading;
+        using System.Threading.Tasks;
+        using ContextFlow.Time;
+
+        class C(Clock clock)
+        {
+            void M()
+            {
+                Func<TimeSpan, CancellationToken, Task> wait = {|CTX2002:Task.Delay|};
+                Func<TimeSpan, Task> pause = {|CTX2002:Task.Delay|};
+                Func<int, Task> nap = {|CTX2002:Task.Delay|};
+                Func<int, CancellationToken, Task> doze = {|CTX2002:Task.Delay|};
+            }
+        }
+        """,
+        """
+        using System;
+        using System.Threading;
+        using System.Threading.Tasks;
+        using ContextFlow.Time;
+
+        class C(Clock clock)
+        {
+            void M()
+            {
+                Func<TimeSpan, CancellationToken, Task> wait = clock.SleepAsync;
+                Func<TimeSpan, Task> pause = delay => clock.SleepAsync(delay);
+                Func<int, Task> nap = ms => clock.SleepAsync(TimeSpan.FromMilliseconds(ms));
+                Func<int, CancellationToken, Task> doze = (ms, ct) => clock.SleepAsync(TimeSpan.FromMilliseconds(ms), ct);
+            }
+        }
+        """);
+
+    [Test]
+    public Task CancellationSourceTimeouts_HaveNoFix() => Verify.VerifyNoFixAsync("""
+        using System;
+        using System.Threading;
+        using ContextFlow.Time;
+
+        class C(Clock clock)
+        {
+            void M()
+            {
+                using var source = {|CTX2002:new CancellationTokenSource(TimeSpan.FromSeconds(1))|};
+                {|CTX2002:source.CancelAfter(10)|};
+            }
+        }
+        """);
+
+    [Test]
+    public Task FixAll_GivesEverySiteItsOwnClock() => Verify.VerifyFixAllAsync(
+        """
+        using System;
+        using System.Threading.Tasks;
+        using ContextFlow.Hosting;
+        using ContextFlow.Time;
+
+        class Poller(Clock clock)
+        {
+            Task PollAsync() => {|CTX2002:Task.Delay(10)|};
+        }
+
+        class Retrier
+        {
+            private readonly Clock _clock = null!;
+
+            async Task RetryAsync(Task work)
+            {
+                await {|CTX2002:Task.Delay(20)|};
+                await {|CTX2002:work.WaitAsync(TimeSpan.FromSeconds(1))|};
+            }
+        }
+
+        class Handler
+        {
+            Task HandleAsync(Server server, Task work) => {|CTX2002:work.WaitAsync(TimeSpan.FromSeconds(2))|};
+        }
+        """,
+        """
+        using System;
+        using System.Threading.Tasks;
+        using ContextFlow.Background;
+        using ContextFlow.Hosting;
+        using ContextFlow.Time;
+
+        class Poller(Clock clock)
+        {
+            Task PollAsync() => clock.SleepAsync(TimeSpan.FromMilliseconds(10));
+        }
+
+        class Retrier
+        {
+            private readonly Clock _clock = null!;
+
+            async Task RetryAsync(Task work)
+            {
+                await _clock.SleepAsync(TimeSpan.FromMilliseconds(20));
+                await work.TimeoutAsync(TimeSpan.FromSeconds(1), _clock);
+            }
+        }
+
+        class Handler
+        {
+            Task HandleAsync(Server server, Task work) => work.TimeoutAsync(TimeSpan.FromSeconds(2), server.Clock);
+        }
+        """);
 }

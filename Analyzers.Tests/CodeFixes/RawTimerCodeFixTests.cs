@@ -1,4 +1,5 @@
 using System.Threading.Tasks;
+using Microsoft.CodeAnalysis.Testing;
 using Verify = ContextFlow.Analyzers.Tests.Support.CSharpCodeFixVerifier<
     ContextFlow.Analyzers.Rules.RawTimerAnalyzer,
     ContextFlow.CodeFixes.RawTimerCodeFix>;
@@ -154,4 +155,94 @@ public sealed class RawTimerCodeFixTests
             static void NoClock() => {|CTX2001:new Timer(_ => { }, null, 10, Timeout.Infinite)|};
         }
         """);
+
+    [Test]
+    public Task FixAll_GivesEverySiteItsOwnClock() => Verify.VerifyFixAllAsync(
+        """
+        using System;
+        using System.Threading;
+        using ContextFlow.Hosting;
+        using ContextFlow.Time;
+
+        class Cache(Clock clock)
+        {
+            void Expire() => {|CTX2001:new Timer(_ => { }, null, 10, Timeout.Infinite)|};
+        }
+
+        class Pruner
+        {
+            private readonly Clock _clock = null!;
+
+            void Start() => {|CTX2001:new Timer(_ => { }, null, 10, 20)|};
+        }
+
+        class Handler
+        {
+            void Handle(Server server) => {|CTX2001:new Timer(_ => { }, null, 10, Timeout.Infinite)|};
+        }
+        """,
+        """
+        using System;
+        using System.Threading;
+        using ContextFlow.Hosting;
+        using ContextFlow.Time;
+
+        class Cache(Clock clock)
+        {
+            void Expire() => clock.CallLater(TimeSpan.FromMilliseconds(10), () => { });
+        }
+
+        class Pruner
+        {
+            private readonly Clock _clock = null!;
+
+            void Start() => _clock.LoopingCall(TimeSpan.FromMilliseconds(20), () => { });
+        }
+
+        class Handler
+        {
+            void Handle(Server server) => server.Clock.CallLater(TimeSpan.FromMilliseconds(10), () => { });
+        }
+        """);
+
+    [Test]
+    public Task FixAll_KeepsTheChosenClockWhereASiteReachesIt()
+    {
+        const string Source = """
+            using System;
+            using System.Threading;
+            using ContextFlow.Time;
+
+            class C(Clock clock)
+            {
+                private readonly Clock _other = null!;
+
+                void A() => {|CTX2001:new Timer(_ => { }, null, 10, Timeout.Infinite)|};
+                void B() => {|CTX2001:new Timer(_ => { }, null, 20, Timeout.Infinite)|};
+            }
+
+            class D
+            {
+                void E(Clock mine) => {|CTX2001:new Timer(_ => { }, null, 30, Timeout.Infinite)|};
+            }
+            """;
+
+        // One fix at a time, "_other" fixes C only; Fix All started from it gives D its own clock.
+        var test = new Verify.Test
+        {
+            TestCode = Source,
+            FixedCode = Source
+                .Replace("{|CTX2001:new Timer(_ => { }, null, 10, Timeout.Infinite)|}", "_other.CallLater(TimeSpan.FromMilliseconds(10), () => { })")
+                .Replace("{|CTX2001:new Timer(_ => { }, null, 20, Timeout.Infinite)|}", "_other.CallLater(TimeSpan.FromMilliseconds(20), () => { })"),
+            BatchFixedCode = Source
+                .Replace("{|CTX2001:new Timer(_ => { }, null, 10, Timeout.Infinite)|}", "_other.CallLater(TimeSpan.FromMilliseconds(10), () => { })")
+                .Replace("{|CTX2001:new Timer(_ => { }, null, 20, Timeout.Infinite)|}", "_other.CallLater(TimeSpan.FromMilliseconds(20), () => { })")
+                .Replace("{|CTX2001:new Timer(_ => { }, null, 30, Timeout.Infinite)|}", "mine.CallLater(TimeSpan.FromMilliseconds(30), () => { })"),
+            CodeActionEquivalenceKey = "ContextFlow.UseClock:_other",
+            NumberOfIncrementalIterations = 2,
+            NumberOfFixAllIterations = 1,
+        };
+        test.FixedState.MarkupHandling = MarkupMode.Allow;
+        return test.RunAsync();
+    }
 }

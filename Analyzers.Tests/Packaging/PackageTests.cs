@@ -9,8 +9,9 @@ using ContextFlow.Analyzers.Tests.Support;
 namespace ContextFlow.Analyzers.Tests.Packaging;
 
 /// <summary>
-/// Packs ContextFlow and ContextFlow.AspNetCore into a folder feed, restores them into throwaway consumer projects and
-/// builds those: what a user gets from the NuGet packages, analyzers included, also through the web package alone.
+/// Packs ContextFlow, ContextFlow.AspNetCore, ContextFlow.Npgsql and ContextFlow.Orleans into a folder feed, restores
+/// them into throwaway consumer projects and builds those: what a user gets from the NuGet packages, analyzers
+/// included, also through the web package alone, and what one <c>dotnet format</c> run fixes.
 /// </summary>
 [NonParallelizable]
 public sealed class PackageTests
@@ -24,7 +25,7 @@ public sealed class PackageTests
             <RestorePackagesPath>packages</RestorePackagesPath>
           </PropertyGroup>
           <ItemGroup>
-            <PackageReference Include="PACKAGE" Version="VERSION" />
+        PACKAGES
           </ItemGroup>
         </Project>
         """;
@@ -81,6 +82,160 @@ public sealed class PackageTests
         }
         """;
 
+    private static readonly string[] AllPackages = { "ContextFlow", "ContextFlow.AspNetCore", "ContextFlow.Npgsql", "ContextFlow.Orleans" };
+
+    // Every package's shapes in one consumer: a tenant grain, a database pool, the host's lifetime, a server.
+    private const string AllPackagesCleanSource = """
+        using System;
+        using System.Threading;
+        using System.Threading.Tasks;
+        using ContextFlow.Background;
+        using ContextFlow.Hosting;
+        using ContextFlow.Npgsql;
+        using ContextFlow.Orleans;
+        using ContextFlow.Time;
+        using Orleans;
+
+        namespace Consumer;
+
+        public interface IChatTenant : IGrainWithStringKey
+        {
+            Task PingAsync();
+        }
+
+        public sealed class ChatConfig : ServerConfig
+        {
+        }
+
+        public sealed class ChatServer : Server
+        {
+            private readonly DatabasePool _pool;
+
+            public ChatServer(ChatConfig config, RunningSignal running)
+                : base(config, running: running)
+            {
+                _pool = new DatabasePool(this, "Host=localhost");
+                RegisterShutdownHandler(async ct => await _pool.ShutdownAsync());
+            }
+
+            public Task<string> PingAsync() => Task.FromResult("pong").TimeoutAsync(TimeSpan.FromSeconds(5), Clock);
+
+            public void Stop() => _ = ShutdownAsync();
+        }
+
+        public sealed class ChatTenantGrain : TenantGrain<ChatConfig, ChatServer>, IChatTenant
+        {
+            public Task PingAsync() => Server.PingAsync();
+
+            protected override ChatServer CreateServer(ChatConfig config, RunningSignal running) => new(config, running);
+        }
+        """;
+
+    // The shapes the hosting layers invite, one per rule, each in the package it comes with.
+    private const string AllPackagesMisuseSource = """
+        using System;
+        using System.Threading;
+        using System.Threading.Tasks;
+        using ContextFlow.Hosting;
+        using ContextFlow.Npgsql;
+        using ContextFlow.Orleans;
+        using ContextFlow.Time;
+        using Microsoft.Extensions.Hosting;
+        using Orleans;
+
+        namespace Consumer;
+
+        public interface IPresence : IGrainWithStringKey
+        {
+            Task StartAsync();
+        }
+
+        public sealed class PresenceGrain : TenantGrain<ChatConfig, ChatServer>, IPresence
+        {
+            public Task StartAsync()
+            {
+                this.RegisterGrainTimer(() => Task.CompletedTask, TimeSpan.Zero, TimeSpan.FromMinutes(1));
+                return Task.CompletedTask;
+            }
+
+            protected override ChatServer CreateServer(ChatConfig config, RunningSignal running) => new(config, running);
+        }
+
+        public static class Misuse
+        {
+            public static void Hook(Server server, DatabasePool? pool, IHostApplicationLifetime lifetime)
+            {
+                server.RegisterShutdownHandler(async () => await pool!.ShutdownAsync());
+                _ = pool?.DisposeAsync();
+                var started = lifetime.ApplicationStarted;
+                started.Register(() => Console.WriteLine("up"));
+            }
+
+            public static Task<int> WaitAsync(Task<int> work) => work.WaitAsync(TimeSpan.FromSeconds(5));
+        }
+        """;
+
+    // Several targets per rule in one file: a primary-constructor clock, a field, a server parameter.
+    private const string SeveralTargetsSource = """
+        using System;
+        using System.Threading;
+        using System.Threading.Tasks;
+        using ContextFlow.Hosting;
+        using ContextFlow.Time;
+
+        namespace Consumer;
+
+        public sealed class Cache(Clock clock)
+        {
+            public void Expire() => new Timer(_ => Evict(), null, 1000, Timeout.Infinite);
+
+            public async Task RefreshAsync() => await Task.Delay(10);
+
+            private static void Evict()
+            {
+            }
+        }
+
+        public sealed class Pruner
+        {
+            private readonly Clock _clock;
+            private readonly ContextFlow.Background.BackgroundProcesses _processes;
+
+            public Pruner(Clock clock, ContextFlow.Background.BackgroundProcesses processes)
+            {
+                _clock = clock;
+                _processes = processes;
+            }
+
+            public void Start() => new Timer(_ => Prune(), null, 10, 20);
+
+            public async Task<int> CountAsync(Task<int> work) => await work.WaitAsync(TimeSpan.FromSeconds(1));
+
+            public void Flush() => _ = FlushAsync().ConfigureAwait(false);
+
+            private static void Prune()
+            {
+            }
+
+            private static Task FlushAsync() => Task.CompletedTask;
+        }
+
+        public sealed class Handler
+        {
+            private readonly Handler? _next = null;
+
+            public void Handle(Server server)
+            {
+                _ = SendAsync();
+                _next?.SendAsync();
+            }
+
+            public async Task PauseAsync(Server server) => await Task.Delay(TimeSpan.FromSeconds(1));
+
+            private Task SendAsync() => Task.CompletedTask;
+        }
+        """;
+
     private string _work = "";
     private string _package = "";
     private string _webPackage = "";
@@ -96,7 +251,7 @@ public sealed class PackageTests
 
         // A version of its own per run: nothing restored earlier can stand in for this build.
         _version = "0.0.0-packagetest." + DateTime.UtcNow.ToString("yyyyMMddHHmmss");
-        foreach (var project in new[] { "ContextFlow", "ContextFlow.AspNetCore" })
+        foreach (var project in AllPackages)
         {
             var path = Path.Combine(TestReferences.RepositoryRoot, "Core", project, project + ".csproj");
             var pack = Dotnet(_work, "pack", path, "-c", "Release", "-o", feed, "-p:PackageVersion=" + _version, "--no-restore");
@@ -187,6 +342,44 @@ public sealed class PackageTests
     }
 
     [Test]
+    public void ConsumerOfAllFourPackages_BuildsCleanAndGetsEveryRuleOfTheHostingShapes()
+    {
+        var clean = BuildConsumer("all-clean", AllPackages, AllPackagesCleanSource);
+        var misuse = BuildConsumer("all-misuse", AllPackages, AllPackagesCleanSource, AllPackagesMisuseSource);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(clean.ExitCode, Is.Zero, clean.Output);
+            Assert.That(clean.Output, Does.Contain("0 Warning(s)"));
+            Assert.That(misuse.ExitCode, Is.Not.Zero, misuse.Output);
+            foreach (var id in new[] { "CTX2001", "CTX2002", "CTX2003", "CTX3001", "CTX3002" })
+            {
+                Assert.That(misuse.Output, Does.Contain("error " + id), id);
+            }
+        });
+    }
+
+    [Test]
+    public void DotnetFormatOnce_FixesEverySiteOfSeveralTargets()
+    {
+        var before = BuildConsumer("format", new[] { "ContextFlow" }, SeveralTargetsSource);
+        Assert.That(before.Output, Does.Contain("error CTX2001").And.Contain("error CTX2002").And.Contain("error CTX3001"), before.Output);
+
+        var folder = Path.Combine(_work, "format");
+        var format = Dotnet(folder, "format", "analyzers", "Consumer.csproj", "--diagnostics", "CTX2001", "CTX2002", "CTX3001", "--severity", "error");
+        var after = Dotnet(folder, "build", "Consumer.csproj", "-c", "Release");
+        var fixedSource = File.ReadAllText(Path.Combine(folder, "Source0.cs"));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(format.ExitCode, Is.Zero, format.Output);
+            Assert.That(after.ExitCode, Is.Zero, after.Output + "\n--- after dotnet format ---\n" + fixedSource);
+            Assert.That(after.Output, Does.Not.Contain("CTX"), fixedSource);
+            Assert.That(fixedSource, Does.Contain("clock.CallLater").And.Contain("_clock.LoopingCall").And.Contain("server.BackgroundProcesses.RunAsBackgroundProcess"));
+        });
+    }
+
+    [Test]
     public void ConsumerWithRawTimer_FailsWithCtx2001()
     {
         var result = BuildConsumer("with-timer", "ContextFlow", CleanSource, RawTimerSource);
@@ -226,12 +419,16 @@ public sealed class PackageTests
         return reader.ReadToEnd();
     }
 
-    private (int ExitCode, string Output) BuildConsumer(string name, string package, params string[] sources)
+    private (int ExitCode, string Output) BuildConsumer(string name, string package, params string[] sources) =>
+        BuildConsumer(name, new[] { package }, sources);
+
+    private (int ExitCode, string Output) BuildConsumer(string name, string[] packages, params string[] sources)
     {
         var folder = Path.Combine(_work, name);
         Directory.CreateDirectory(folder);
         // A plain library project: the web package brings the ASP.NET Core shared framework with it.
-        File.WriteAllText(Path.Combine(folder, "Consumer.csproj"), ConsumerProject.Replace("PACKAGE", package).Replace("VERSION", _version));
+        var references = string.Join("\n", packages.Select(p => $"    <PackageReference Include=\"{p}\" Version=\"{_version}\" />"));
+        File.WriteAllText(Path.Combine(folder, "Consumer.csproj"), ConsumerProject.Replace("PACKAGES", references));
         for (var i = 0; i < sources.Length; i++)
         {
             File.WriteAllText(Path.Combine(folder, $"Source{i}.cs"), sources[i]);
@@ -249,7 +446,8 @@ public sealed class PackageTests
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var argument in arguments.Concat(new[] { "--nologo", "--disable-build-servers" }))
+        // dotnet format takes neither option; the build commands get both.
+        foreach (var argument in arguments[0] == "format" ? arguments : arguments.Concat(new[] { "--nologo", "--disable-build-servers" }))
         {
             start.ArgumentList.Add(argument);
         }

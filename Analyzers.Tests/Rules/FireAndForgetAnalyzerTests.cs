@@ -116,4 +116,183 @@ public sealed class FireAndForgetAnalyzerTests
             static Task WorkAsync() => Task.CompletedTask;
         }
         """);
+
+    [Test]
+    public Task NullConditionalDiscards_Report() => Verify.VerifyAnalyzerAsync("""
+        using System.Threading.Tasks;
+
+        class Pool
+        {
+            public Task ShutdownAsync() => Task.CompletedTask;
+            public ValueTask DisposeAsync() => default;
+            public Pool? Next { get; set; }
+        }
+
+        class Sink { public Task WriteAsync(string path) => Task.CompletedTask; }
+
+        class C
+        {
+            private Pool? _pool;
+
+            void M(Sink? sink, string path)
+            {
+                {|CTX3001:_pool?.ShutdownAsync()|};
+                _ = {|CTX3001:sink?.WriteAsync(path)|};
+                _ = {|CTX3001:_pool?.DisposeAsync()|};
+                {|CTX3001:_pool?.Next?.ShutdownAsync()|};
+            }
+        }
+        """);
+
+    [Test]
+    public Task NullConditionalCallsThatAreKept_DoNotReport() => Verify.VerifyAnalyzerAsync("""
+        using System.Threading.Tasks;
+
+        class Pool { public Task ShutdownAsync() => Task.CompletedTask; }
+
+        class C
+        {
+            private Pool? _pool;
+
+            async Task M()
+            {
+                var shutdown = _pool?.ShutdownAsync();
+                if (shutdown is not null)
+                {
+                    await shutdown;
+                }
+
+                await (_pool?.ShutdownAsync() ?? Task.CompletedTask);
+            }
+        }
+        """);
+
+    [Test]
+    public Task DiscardedConfigureAwait_Reports() => Verify.VerifyAnalyzerAsync("""
+        using System.Threading.Tasks;
+
+        class Pool { public Task ShutdownAsync() => Task.CompletedTask; }
+
+        class C
+        {
+            private Pool? _pool;
+
+            void M(Task task)
+            {
+                _ = {|CTX3001:WorkAsync().ConfigureAwait(false)|};
+                _ = {|CTX3001:CountAsync().ConfigureAwait(true)|};
+                _ = {|CTX3001:ValueWorkAsync().ConfigureAwait(false)|};
+                _ = {|CTX3001:task.ConfigureAwait(false)|};
+                _ = {|CTX3001:_pool?.ShutdownAsync().ConfigureAwait(false)|};
+                {|CTX3001:WorkAsync().ConfigureAwait(false)|};
+            }
+
+            static Task WorkAsync() => Task.CompletedTask;
+            static Task<int> CountAsync() => Task.FromResult(1);
+            static ValueTask ValueWorkAsync() => default;
+        }
+        """);
+
+    [Test]
+    public Task AwaitedOrSanctionedConfigureAwait_DoesNotReport() => Verify.VerifyAnalyzerAsync("""
+        using System.Threading.Tasks;
+        using ContextFlow.Background;
+        using ContextFlow.Hosting;
+
+        class C(BackgroundProcesses background, Server server)
+        {
+            async Task M()
+            {
+                await WorkAsync().ConfigureAwait(false);
+                var awaitable = WorkAsync().ConfigureAwait(false);
+                await awaitable;
+                _ = background.RunAsBackgroundProcess("work", ct => WorkAsync()).ConfigureAwait(false);
+                _ = server.ShutdownAsync().ConfigureAwait(false);
+            }
+
+            static Task WorkAsync() => Task.CompletedTask;
+        }
+        """);
+
+    [Test]
+    public Task LifecycleOperationsOfServerAndHost_DoNotReport() => Verify.VerifyAnalyzerAsync("""
+        using System.Threading.Tasks;
+        using ContextFlow.Hosting;
+
+        sealed class Config : ServerConfig { }
+
+        sealed class Tenant(Config config) : Server(config)
+        {
+            public void Stop() => _ = ShutdownAsync();
+        }
+
+        class Admin
+        {
+            void Handle(Server server, ServerHost host, Server? maybe, string name)
+            {
+                _ = server.ShutdownAsync();
+                server.ShutdownAsync();
+                _ = server.DisposeAsync();
+                _ = maybe?.ShutdownAsync();
+                _ = host.ShutdownAsync();
+                _ = host.DisposeAsync();
+                _ = host.DeprovisionAsync(name);
+                host.DeprovisionAsync(name);
+            }
+        }
+        """);
+
+    [Test]
+    public Task OtherTasksOfServerAndHostOrOtherShutdowns_Report() => Verify.VerifyAnalyzerAsync("""
+        using System.Threading.Tasks;
+        using ContextFlow.Hosting;
+
+        class Pool { public Task ShutdownAsync() => Task.CompletedTask; }
+
+        class Admin
+        {
+            void Handle(Server server, ServerHost host, Pool pool)
+            {
+                _ = {|CTX3001:server.SetupAsync()|};
+                _ = {|CTX3001:server.StartAsync()|};
+                _ = {|CTX3001:host.StartAsync()|};
+                _ = {|CTX3001:pool.ShutdownAsync()|};
+            }
+        }
+        """);
+
+    [Test]
+    public Task TaskBodyOfALambdaWithAnAwaitedOverload_IsLeftToCtx3002() => Verify.VerifyAnalyzerAsync("""
+        using System.Collections.Generic;
+        using System.Threading.Tasks;
+        using ContextFlow.Hosting;
+
+        class Pool { public Task ShutdownAsync() => Task.CompletedTask; }
+
+        class C
+        {
+            void M(Server server, Pool? pool, List<Pool> pools)
+            {
+                server.RegisterShutdownHandler(() => pool!.ShutdownAsync());
+                server.RegisterShutdownHandler(() => pool?.ShutdownAsync());
+                pools.ForEach(p => {|CTX3001:p.ShutdownAsync()|});
+            }
+        }
+        """);
+
+    [Test]
+    public Task DelayedContinuation_IsLeftToCtx2002() => Verify.VerifyAnalyzerAsync("""
+        using System.Threading.Tasks;
+
+        class C
+        {
+            void M()
+            {
+                _ = Task.Delay(500).ContinueWith(_ => Retry());
+                Task.Delay(500).ContinueWith(_ => Retry());
+            }
+
+            void Retry() { }
+        }
+        """);
 }

@@ -85,4 +85,60 @@ public sealed class RawLifetimeCallbackAnalyzerTests
             void Bridge(IHostApplicationLifetime lifetime) => lifetime.ApplicationStarted.Register(() => { });
         }
         """ + Lifetime);
+
+    [Test]
+    public Task TokenReadIntoALocalOrPassedToALocalFunction_Reports() => Verify.VerifyAnalyzerAsync("""
+        using System;
+        using System.Threading;
+        using Microsoft.Extensions.Hosting;
+
+        class C
+        {
+            void M(IHostApplicationLifetime lifetime)
+            {
+                var started = lifetime.ApplicationStarted;
+                {|CTX2003:started.Register(() => Console.WriteLine("up"))|};
+                CancellationToken stopping;
+                stopping = lifetime.ApplicationStopping;
+                {|CTX2003:stopping.Register(() => { })|};
+                var again = started;
+                {|CTX2003:again.Register(() => { })|};
+                OnStarted(lifetime.ApplicationStarted);
+                OnStarted(started);
+
+                void OnStarted(CancellationToken token) => {|CTX2003:token.Register(() => { })|};
+            }
+        }
+        """ + Lifetime);
+
+    [Test]
+    public Task TokensFromElsewhereOrFollowedFurther_DoNotReport() => Verify.VerifyAnalyzerAsync("""
+        using System.Threading;
+        using Microsoft.Extensions.Hosting;
+
+        class Options { public CancellationToken ApplicationStarted { get; set; } }
+
+        class C
+        {
+            private CancellationToken _started;
+
+            void M(IHostApplicationLifetime lifetime, CancellationToken ct, Options options)
+            {
+                var token = ct;
+                token.Register(() => { });
+                var other = options.ApplicationStarted;
+                other.Register(() => { });
+                Hook(lifetime.ApplicationStarted);
+                _started = lifetime.ApplicationStarted;
+                _started.Register(() => { });
+                using var linked = CancellationTokenSource.CreateLinkedTokenSource(lifetime.ApplicationStarted);
+                linked.Token.Register(() => { });
+                Local(ct);
+
+                void Local(CancellationToken given) => given.Register(() => { });
+            }
+
+            static void Hook(CancellationToken started) => started.Register(() => { });
+        }
+        """ + Lifetime);
 }

@@ -5,6 +5,56 @@ namespace ContextFlow.Analyzers.Tests.Rules;
 
 public sealed class RawTimerAnalyzerTests
 {
+    /// <summary>
+    /// The Orleans members the rule matches and ContextFlow.Orleans' tenant grain, declared here (by their metadata
+    /// names) so the tests need neither package.
+    /// </summary>
+    internal const string Orleans = """
+
+        namespace Orleans
+        {
+            public interface IGrainBase { }
+            public interface IGrainTimer : System.IDisposable { }
+
+            public abstract class Grain : IGrainBase
+            {
+                protected System.IDisposable RegisterTimer(System.Func<object?, System.Threading.Tasks.Task> callback, object? state, System.TimeSpan dueTime, System.TimeSpan period) => null!;
+            }
+
+            public static class GrainBaseExtensions
+            {
+                public static IGrainTimer RegisterGrainTimer(this IGrainBase grain, System.Func<System.Threading.Tasks.Task> callback, System.TimeSpan dueTime, System.TimeSpan period) => null!;
+                public static IGrainTimer RegisterGrainTimer(this IGrainBase grain, System.Func<System.Threading.CancellationToken, System.Threading.Tasks.Task> callback, System.TimeSpan dueTime, System.TimeSpan period) => null!;
+            }
+
+            namespace Timers
+            {
+                public interface ITimerRegistry
+                {
+                    System.IDisposable RegisterTimer(object grainContext, System.Func<object?, System.Threading.Tasks.Task> callback, object? state, System.TimeSpan dueTime, System.TimeSpan period);
+                }
+            }
+        }
+
+        namespace ContextFlow.Orleans
+        {
+            public abstract class TenantGrain<TConfig, TServer> : global::Orleans.Grain
+                where TConfig : ContextFlow.Hosting.ServerConfig
+                where TServer : ContextFlow.Hosting.Server
+            {
+                protected TServer Server => null!;
+            }
+        }
+        """;
+
+    /// <summary>A tenant's configuration and server for the tenant grains of the tests.</summary>
+    internal const string Tenant = """
+
+        sealed class ChatConfig : ContextFlow.Hosting.ServerConfig { }
+
+        sealed class ChatServer(ChatConfig config) : ContextFlow.Hosting.Server(config) { }
+        """;
+
     [Test]
     public Task EveryRawTimer_Reports() => Verify.VerifyAnalyzerAsync("""
         using System;
@@ -131,6 +181,94 @@ public sealed class RawTimerAnalyzerTests
         class C
         {
             void M() { var t = new Timer(_ => { }); }
+        }
+        """);
+
+    [Test]
+    public Task GrainTimersInATenantGrain_Report() => Verify.VerifyAnalyzerAsync("""
+        using System;
+        using System.Threading.Tasks;
+        using ContextFlow.Orleans;
+        using Orleans;
+        using Orleans.Timers;
+
+        sealed class ChatTenantGrain(ITimerRegistry registry) : TenantGrain<ChatConfig, ChatServer>
+        {
+            public Task StartPruningAsync()
+            {
+                {|CTX2001:this.RegisterGrainTimer(() => PruneAsync(), TimeSpan.Zero, TimeSpan.FromMinutes(1))|};
+                {|CTX2001:this.RegisterGrainTimer(ct => PruneAsync(), TimeSpan.Zero, TimeSpan.FromMinutes(1))|};
+                {|CTX2001:RegisterTimer(_ => PruneAsync(), null, TimeSpan.Zero, TimeSpan.FromMinutes(1))|};
+                {|CTX2001:registry.RegisterTimer(this, _ => PruneAsync(), null, TimeSpan.Zero, TimeSpan.FromMinutes(1))|};
+                return Task.CompletedTask;
+            }
+
+            Task PruneAsync() => Task.CompletedTask;
+        }
+        """ + Orleans + Tenant);
+
+    [Test]
+    public Task GrainTimerMessage_PointsAtTheServersClock() => Verify.VerifyAnalyzerAsync(
+        """
+        using System;
+        using System.Threading.Tasks;
+        using ContextFlow.Orleans;
+        using Orleans;
+
+        sealed class ChatTenantGrain : TenantGrain<ChatConfig, ChatServer>
+        {
+            public void Start() => {|#0:this.RegisterGrainTimer(() => Task.CompletedTask, TimeSpan.Zero, TimeSpan.FromMinutes(1))|};
+        }
+        """ + Orleans + Tenant,
+        Verify.Diagnostic().WithLocation(0).WithArguments(
+            "RegisterGrainTimer",
+            "schedule the tenant's work on Server.Clock instead (LoopingCall, CallLater), which its shutdown stops and whose callbacks run in the tenant's contexts"));
+
+    [Test]
+    public Task GrainTimersInPlainGrainsOrABoundary_DoNotReport() => Verify.VerifyAnalyzerAsync("""
+        using System;
+        using System.Threading.Tasks;
+        using ContextFlow;
+        using ContextFlow.Orleans;
+        using Orleans;
+
+        sealed class PresenceGrain : Grain
+        {
+            public void Start() => this.RegisterGrainTimer(() => Task.CompletedTask, TimeSpan.Zero, TimeSpan.FromMinutes(1));
+        }
+
+        sealed class ChatTenantGrain : TenantGrain<ChatConfig, ChatServer>
+        {
+            [ContextBoundary("Keeps the activation alive for Orleans, touches no tenant state")]
+            public void KeepAlive() => this.RegisterGrainTimer(() => Task.CompletedTask, TimeSpan.Zero, TimeSpan.FromMinutes(1));
+        }
+        """ + Orleans + Tenant);
+
+    [Test]
+    public Task GrainTimersWithoutContextFlowOrleans_DoNotReport() => Verify.VerifyAnalyzerAsync("""
+        using System;
+        using System.Threading.Tasks;
+        using Orleans;
+
+        namespace Orleans
+        {
+            public interface IGrainBase { }
+            public abstract class Grain : IGrainBase { }
+            public static class GrainBaseExtensions
+            {
+                public static System.IDisposable RegisterGrainTimer(this IGrainBase grain, Func<Task> callback, TimeSpan dueTime, TimeSpan period) => null!;
+            }
+        }
+
+        namespace ContextFlow.Orleans
+        {
+            // A type of this name that is not ContextFlow.Orleans' TenantGrain<,>.
+            public abstract class TenantGrain : global::Orleans.Grain { }
+        }
+
+        sealed class ChatTenantGrain : ContextFlow.Orleans.TenantGrain
+        {
+            public void Start() => this.RegisterGrainTimer(() => Task.CompletedTask, TimeSpan.Zero, TimeSpan.FromMinutes(1));
         }
         """);
 }

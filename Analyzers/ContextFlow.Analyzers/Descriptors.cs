@@ -65,6 +65,13 @@ public static class Descriptors
         "'{0}' starts work that nobody awaits, in the caller's context; {1}",
         "Unobserved work inherits the caller's context, outlives it, hides its exceptions and is not awaited on shutdown.");
 
+    public static readonly DiagnosticDescriptor AsyncVoidCallback = Create(
+        DiagnosticIds.AsyncVoidCallback,
+        BackgroundCategory,
+        "Pass async callbacks to the overload that awaits them",
+        "'{0}' takes {1} as its '{2}' parameter, so nobody awaits the work and its failure goes unobserved; {3}",
+        "An async lambda converted to a void delegate such as Action is async void: the caller goes on at its first await, nothing observes its exception, and a shutdown handler registered this way is not waited for. The overload of the same method that takes a Func<..., Task> awaits or observes the task.");
+
     private static DiagnosticDescriptor Create(string id, string category, string title, string message, string description) =>
         DescriptorFactory.Create(id, category, title, message, description);
 }

@@ -5,6 +5,7 @@ internal static class EquivalenceKeys
 {
     public const string AddUsing = "ContextFlow.AddUsing";
     public const string UseFlowingVariant = "ContextFlow.UseFlowingVariant";
+    public const string UseAwaitedOverload = "ContextFlow.UseAwaitedOverload";
 
     /// <summary>Followed by the target, e.g. <c>ContextFlow.UseClock:_clock</c>, so Fix All keeps the chosen target.</summary>
     public const string UseClockPrefix = "ContextFlow.UseClock:";

@@ -25,23 +25,34 @@ public sealed class FireAndForgetCodeFix : ContextFlowCodeFixProvider
     {
     }
 
+    /// <inheritdoc />
+    public override FixAllProvider GetFixAllProvider() => TargetedFixAll.Provider;
+
     private protected override async Task RegisterAsync(FixSite fix)
     {
         var (context, diagnostic, model) = (fix.Context, fix.Diagnostic, fix.Model);
-        if (fix.Shape is not { } shape || fix.Node is not InvocationExpressionSyntax site)
+        if (fix.Shape is not { } shape || fix.Node is not ExpressionSyntax site)
         {
             return;
         }
 
         var parameter = FreeParameterName(model, site.SpanStart);
-        var work = shape == FireAndForgetAnalyzer.RunShape ? FromRun(site, parameter) : FromCall(site, parameter);
+        var work = shape == FireAndForgetAnalyzer.RunShape
+            ? site is InvocationExpressionSyntax run ? FromRun(run, parameter) : null
+            : FromCall(site, shape == FireAndForgetAnalyzer.ConfiguredCallShape, model, parameter);
         if (work is null)
         {
             return;
         }
 
         // An expression statement becomes a discard, which is how a started background process is let go.
-        SyntaxNode old = site.Parent is ExpressionStatementSyntax statement ? statement : site;
+        // The whole statement is rewritten when there is one, so the simplifier sees a statement of its own.
+        SyntaxNode old = site.Parent switch
+        {
+            ExpressionStatementSyntax statement => statement,
+            AssignmentExpressionSyntax { Left: IdentifierNameSyntax { Identifier.ValueText: "_" }, Parent: ExpressionStatementSyntax statement } => statement,
+            _ => site,
+        };
         await TargetedFix.RegisterAsync(context, diagnostic, "Run as a background process of {0}", EquivalenceKeys.UseBackgroundProcessPrefix,
             target =>
             {
@@ -78,11 +89,48 @@ public sealed class FireAndForgetCodeFix : ContextFlowCodeFixProvider
         }
     }
 
-    /// <summary>A discarded <c>DoAsync(...)</c>.</summary>
-    private static (string Name, LambdaExpressionSyntax Lambda)? FromCall(InvocationExpressionSyntax call, string parameter) =>
-        MethodName(call) is { } name
-            ? (Describe(name), SimpleLambdaExpression(Parameter(Identifier(parameter)), call.WithoutTrivia()))
-            : null;
+    /// <summary>
+    /// A discarded <c>DoAsync(...)</c> or <c>a?.DoAsync(...)</c>, either also behind <c>.ConfigureAwait(...)</c>, which
+    /// the process does not need: its work runs in a context of its own. A <c>ValueTask</c> becomes a task with
+    /// <c>AsTask()</c>, and the null of a null-conditional call a completed task.
+    /// </summary>
+    private static (string Name, LambdaExpressionSyntax Lambda)? FromCall(ExpressionSyntax site, bool configured, SemanticModel model, string parameter)
+    {
+        var call = LastInChain(site);
+        if (configured)
+        {
+            call = call is InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax { Name.Identifier.ValueText: "ConfigureAwait" } configureAwait }
+                ? configureAwait.Expression
+                : null;
+        }
+
+        if (call is null || MethodName(call) is not { } name)
+        {
+            return null;
+        }
+
+        var work = MapLastInChain(site.WithoutTrivia(), _ => call.WithoutTrivia());
+        if (model.GetTypeInfo(call).Type?.OriginalDefinition is { } type &&
+            (SymbolEqualityComparer.Default.Equals(type, model.Compilation.GetTypeByMetadataName("System.Threading.Tasks.ValueTask")) ||
+             SymbolEqualityComparer.Default.Equals(type, model.Compilation.GetTypeByMetadataName("System.Threading.Tasks.ValueTask`1"))))
+        {
+            work = MapLastInChain(work, last => InvocationExpression(MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, last, IdentifierName("AsTask"))));
+        }
+
+        if (site is ConditionalAccessExpressionSyntax)
+        {
+            work = BinaryExpression(SyntaxKind.CoalesceExpression, work, ParseExpression("System.Threading.Tasks.Task.CompletedTask"));
+        }
+
+        return (Describe(name), SimpleLambdaExpression(Parameter(Identifier(parameter)), work));
+    }
+
+    /// <summary>The call at the end of a null-conditional chain (<c>.B()</c> of <c>a?.B()</c>), or the expression itself.</summary>
+    private static ExpressionSyntax LastInChain(ExpressionSyntax expression) =>
+        expression is ConditionalAccessExpressionSyntax access ? LastInChain(access.WhenNotNull) : expression;
+
+    private static ExpressionSyntax MapLastInChain(ExpressionSyntax expression, System.Func<ExpressionSyntax, ExpressionSyntax> map) =>
+        expression is ConditionalAccessExpressionSyntax access ? access.WithWhenNotNull(MapLastInChain(access.WhenNotNull, map)) : map(expression);
 
     private static string? MethodName(ExpressionSyntax expression) => expression switch
     {
@@ -90,6 +138,8 @@ public sealed class FireAndForgetCodeFix : ContextFlowCodeFixProvider
         IdentifierNameSyntax identifier => identifier.Identifier.ValueText,
         GenericNameSyntax generic => generic.Identifier.ValueText,
         MemberAccessExpressionSyntax access => access.Name.Identifier.ValueText,
+        MemberBindingExpressionSyntax binding => binding.Name.Identifier.ValueText,
+        ConditionalAccessExpressionSyntax access => MethodName(LastInChain(access)),
         _ => null,
     };
 

@@ -19,6 +19,9 @@ public sealed class RawLifetimeCallbackCodeFix : ContextFlowCodeFixProvider
     {
     }
 
+    /// <inheritdoc />
+    public override FixAllProvider GetFixAllProvider() => TargetedFixAll.Provider;
+
     private protected override async Task RegisterAsync(FixSite fix)
     {
         if (fix.Shape != RawLifetimeCallbackAnalyzer.StartedShape || fix.Node is not InvocationExpressionSyntax { ArgumentList.Arguments.Count: 1 } site)

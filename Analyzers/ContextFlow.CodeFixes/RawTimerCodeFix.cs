@@ -24,6 +24,9 @@ public sealed class RawTimerCodeFix : ContextFlowCodeFixProvider
     {
     }
 
+    /// <inheritdoc />
+    public override FixAllProvider GetFixAllProvider() => TargetedFixAll.Provider;
+
     private protected override async Task RegisterAsync(FixSite fix)
     {
         var (context, diagnostic, model) = (fix.Context, fix.Diagnostic, fix.Model);

@@ -15,17 +15,22 @@ namespace ContextFlow.CodeFixes;
 
 /// <summary>
 /// Shared plumbing of the fixes that route work through a target found by the analyzer (a Clock, a
-/// BackgroundProcesses, a Server's property): one validated fix per target, keyed by the target so Fix All keeps it.
+/// BackgroundProcesses, a Server's property): one validated fix per target, keyed by the target; Fix All
+/// (<see cref="TargetedFixAll"/>) keeps the chosen target where a site reaches it and takes the site's own elsewhere.
 /// </summary>
 internal static class TargetedFix
 {
-    /// <summary>Registers one fix per target carried by the diagnostic; <paramref name="rewrite"/> returns the node to replace and its replacement.</summary>
+    /// <summary>
+    /// Registers one fix per target carried by the diagnostic; <paramref name="rewrite"/> returns the node to replace
+    /// and its replacement, and <paramref name="addUsing"/> names a namespace the replacement needs imported.
+    /// </summary>
     public static async Task RegisterAsync(
         CodeFixContext context,
         Diagnostic diagnostic,
         string titleFormat,
         string keyPrefix,
-        Func<ExpressionSyntax, (SyntaxNode Old, SyntaxNode New)?> rewrite)
+        Func<ExpressionSyntax, (SyntaxNode Old, SyntaxNode New)?> rewrite,
+        string? addUsing = null)
     {
         var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
         if (root is null)
@@ -41,7 +46,8 @@ internal static class TargetedFix
             }
 
             var replacement = change.New.WithTriviaFrom(change.Old).WithAdditionalAnnotations(Formatter.Annotation, Simplifier.Annotation);
-            var fixedDocument = context.Document.WithSyntaxRoot(root.ReplaceNode(change.Old, replacement));
+            var newRoot = root.ReplaceNode(change.Old, replacement);
+            var fixedDocument = context.Document.WithSyntaxRoot(addUsing is null ? newRoot : WithUsing(newRoot, addUsing));
             if (!await Validation.AddsNoErrorsAsync(context.Document, fixedDocument, context.CancellationToken).ConfigureAwait(false))
             {
                 continue;
@@ -51,6 +57,51 @@ internal static class TargetedFix
                 CodeAction.Create(string.Format(titleFormat, target), _ => Task.FromResult(fixedDocument), keyPrefix + target),
                 diagnostic);
         }
+    }
+
+    /// <summary>
+    /// True when <paramref name="type"/> (such as <c>ContextFlow.Background.ContextTasks</c>, whose extension methods a
+    /// fix calls) is not in scope by its simple name at <paramref name="position"/>: its namespace needs a using.
+    /// </summary>
+    public static bool NeedsUsing(SemanticModel model, int position, INamedTypeSymbol type) =>
+        !model.LookupNamespacesAndTypes(position, name: type.Name).Any(found => SymbolEqualityComparer.Default.Equals(found, type));
+
+    /// <summary>
+    /// The root with <c>using <paramref name="ns"/>;</c> among the file's using directives: after the <c>System</c>
+    /// ones, before the first that sorts after it.
+    /// </summary>
+    private static SyntaxNode WithUsing(SyntaxNode root, string ns)
+    {
+        if (root is not CompilationUnitSyntax unit)
+        {
+            return root;
+        }
+
+        var usings = unit.Usings;
+        var index = usings.Count;
+        for (var i = 0; i < usings.Count; i++)
+        {
+            var name = usings[i].Name?.ToString() ?? "";
+            if (usings[i].Alias is null && usings[i].StaticKeyword.RawKind == 0 && !IsSystem(name) &&
+                string.CompareOrdinal(name, ns) > 0)
+            {
+                index = i;
+                break;
+            }
+        }
+
+        var newLine = usings.Count > 0 ? usings[usings.Count - 1].GetTrailingTrivia() : TriviaList(ElasticCarriageReturnLineFeed);
+        var directive = UsingDirective(ParseName(ns).WithLeadingTrivia(Space)).WithTrailingTrivia(newLine);
+        if (index < usings.Count)
+        {
+            // The directive that now comes second keeps its place's leading trivia (a comment, a blank line) for the new one.
+            directive = directive.WithLeadingTrivia(usings[index].GetLeadingTrivia());
+            usings = usings.Replace(usings[index], usings[index].WithLeadingTrivia());
+        }
+
+        return unit.WithUsings(usings.Insert(index, directive));
+
+        static bool IsSystem(string name) => name == "System" || name.StartsWith("System.", StringComparison.Ordinal);
     }
 
     /// <summary>The expression as a <c>TimeSpan</c>: as it is, or milliseconds through <c>TimeSpan.FromMilliseconds</c>.</summary>

@@ -28,6 +28,7 @@ public static class DiagnosticIds
 
     // 3xxx: background work.
     public const string FireAndForget = "CTX3001";
+    public const string AsyncVoidCallback = "CTX3002";
 
     // 9xxx: generator usage.
     public const string NotInPartialType = "CTX9001";

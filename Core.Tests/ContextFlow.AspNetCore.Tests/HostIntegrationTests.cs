@@ -16,14 +16,14 @@ public sealed class HostIntegrationTests : WebFixture
         ServerState stateBeforeStart = default;
         await using var app = await TestApp.StartAsync(a => a.MapTestEndpoints(), async (host, running) =>
         {
-            alpha = await host.ProvisionAsync(new WebTestConfig { ServerName = "alpha.test" }, c => new WebTestServer(c, running));
+            alpha = await host.ProvisionAsync(new WebTestConfig { ServerName = "alpha.test" }, (c, _) => new WebTestServer(c, running));
             alpha.Clock.CallWhenRunning(() => startContext = LoggingContext.Current);
             stateBeforeStart = alpha.State;
         });
 
         Assert.Multiple(() =>
         {
-            Assert.That(stateBeforeStart, Is.EqualTo(ServerState.Starting), "nothing runs before the host has started");
+            Assert.That(stateBeforeStart, Is.EqualTo(ServerState.SetUp), "nothing runs before the host has started");
             Assert.That(alpha!.State, Is.EqualTo(ServerState.Running));
             Assert.That(app.Running.IsRunning, "StartedAsync marks the process running");
             Assert.That(startContext?.Name, Is.EqualTo("call_when_running"));
@@ -38,7 +38,7 @@ public sealed class HostIntegrationTests : WebFixture
         {
             foreach (var name in new[] { "a.test", "b.test", "c.test" })
             {
-                await host.ProvisionAsync(new WebTestConfig { ServerName = name, LoopEvery = TimeSpan.FromMilliseconds(5), Background = true }, c => new WebTestServer(c, running));
+                await host.ProvisionAsync(new WebTestConfig { ServerName = name, LoopEvery = TimeSpan.FromMilliseconds(5), Background = true }, (c, _) => new WebTestServer(c, running));
             }
         });
         var servers = app.Host.Servers.ToList();
@@ -58,10 +58,10 @@ public sealed class HostIntegrationTests : WebFixture
     {
         await using var app = await TestApp.StartAsync(a => a.MapTestEndpoints(), async (host, running) =>
         {
-            await host.ProvisionAsync(new WebTestConfig { ServerName = "good.test" }, c => new WebTestServer(c, running));
+            await host.ProvisionAsync(new WebTestConfig { ServerName = "good.test" }, (c, _) => new WebTestServer(c, running));
             await host.ProvisionAsync(
                 new WebTestConfig { ServerName = "bad.test" },
-                c => new WebTestServer(c, running) { Start = () => throw new InvalidOperationException("no start") });
+                (c, _) => new WebTestServer(c, running) { Start = () => throw new InvalidOperationException("no start") });
         });
 
         using var good = await app.GetAsync("good.test", "/whoami");

@@ -55,7 +55,7 @@ public sealed class RoutingTests : WebFixture
         await using var app = await TestApp.StartAsync(a => a.MapTestEndpoints());
         var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var settingUp = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var provisioning = app.Host.ProvisionAsync(new WebTestConfig { ServerName = "slow.test" }, c => new WebTestServer(c, app.Running)
+        var provisioning = app.Host.ProvisionAsync(new WebTestConfig { ServerName = "slow.test" }, (c, _) => new WebTestServer(c, app.Running)
         {
             Setup = async ct =>
             {

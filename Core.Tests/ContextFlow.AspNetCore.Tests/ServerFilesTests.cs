@@ -23,7 +23,7 @@ public sealed class ServerFilesTests : WebFixture
         _directory = Path.Combine(Path.GetTempPath(), "contextflow-files-" + Guid.NewGuid().ToString("N"));
         _running = new RunningSignal();
         _host = new ServerHost(_running);
-        _logger = new LoggerConfiguration().Enrich.FromLoggingContext().WriteTo.ServerFiles(_host, _directory, "{Request} {Message:lj}{NewLine}").CreateLogger();
+        _logger = new LoggerConfiguration().Enrich.FromLoggingContext().WriteTo.ServerFiles(_directory, "{Request} {Message:lj}{NewLine}").CreateLogger();
         global::Serilog.Log.Logger = _logger;
         await _host.StartAsync();
     }
@@ -100,19 +100,59 @@ public sealed class ServerFilesTests : WebFixture
     }
 
     [Test]
+    public async Task ServerOfNoHost_GetsItsFile_ClosedAtItsShutdown()
+    {
+        var server = new WebTestServer(new WebTestConfig { ServerName = "own.test" }, _running);
+        await server.SetupAsync();
+        InContext("GET-1", "own.test", "built by hand");
+        var file = Path.Combine(_directory, "own.test.log");
+        var openBefore = OpenFiles.IsOpen(file);
+
+        await server.ShutdownAsync();
+
+        Assert.That((openBefore, OpenFiles.IsOpen(file)), Is.EqualTo((true, false)));
+        Assert.That(Lines("own.test"), Has.Some.EqualTo("GET-1 built by hand").And.Some.Contains("shut down in"));
+    }
+
+    [Test]
+    public async Task NameInAnotherCase_IsTheSameServer_OneFile()
+    {
+        await ProvisionAsync("Alpha.Test");
+        InContext("GET-1", "alpha.test", "lower");
+        InContext("GET-2", "ALPHA.TEST", "upper");
+
+        Assert.That(Directory.GetFiles(_directory).Select(Path.GetFileName), Is.EqualTo(new[] { "Alpha.Test.log" }));
+        Assert.That(Lines("Alpha.Test"), Has.Some.EqualTo("GET-1 lower").And.Some.EqualTo("GET-2 upper"));
+    }
+
+    [Test]
+    public async Task Restart_KeepsTheFileOpen_WhileEitherInstanceLives()
+    {
+        await ProvisionAsync("alpha.test");
+        var file = Path.Combine(_directory, "alpha.test.log");
+        InContext("GET-1", "alpha.test", "old instance");
+
+        await _host.RestartAsync(new WebTestConfig { ServerName = "alpha.test", MaxRooms = 2 }, (c, running) => new WebTestServer(c, running));
+        InContext("GET-2", "alpha.test", "new instance");
+
+        Assert.That(OpenFiles.IsOpen(file), "the new instance still writes to it");
+        Assert.That(Lines("alpha.test").Where(l => l.Contains("instance", StringComparison.Ordinal)), Is.EqualTo(new[] { "GET-1 old instance", "GET-2 new instance" }));
+    }
+
+    [Test]
     public void Arguments_AreChecked()
     {
         var writeTo = new LoggerConfiguration().WriteTo;
         Assert.Multiple(() =>
         {
-            Assert.That(() => writeTo.ServerFiles(null!, "logs"), Throws.ArgumentNullException);
-            Assert.That(() => writeTo.ServerFiles(_host, (string)null!), Throws.ArgumentNullException);
-            Assert.That(() => writeTo.ServerFiles(_host, (Action<string, global::Serilog.Configuration.LoggerSinkConfiguration>)null!), Throws.ArgumentNullException);
+            Assert.That(() => writeTo.ServerFiles((string)null!), Throws.ArgumentNullException);
+            Assert.That(() => writeTo.ServerFiles("logs", outputTemplate: null!), Throws.ArgumentNullException);
+            Assert.That(() => writeTo.ServerFiles((Action<string, global::Serilog.Configuration.LoggerSinkConfiguration>)null!), Throws.ArgumentNullException);
         });
     }
 
     private Task<WebTestServer> ProvisionAsync(string name) =>
-        _host.ProvisionAsync(new WebTestConfig { ServerName = name }, c => new WebTestServer(c, _running));
+        _host.ProvisionAsync(new WebTestConfig { ServerName = name }, (c, _) => new WebTestServer(c, _running));
 
     private static void InContext(string name, string server, string message)
     {

@@ -26,7 +26,7 @@ public sealed class TenantRateLimiterTests : WebFixture
         _time = new FakeTimeProvider(DateTimeOffset.UnixEpoch.AddDays(20000));
         var running = new RunningSignal();
         _registry = new TenantRegistry(Options.Create(new ContextFlowOptions { Running = running }));
-        _server = await _registry.Host.ProvisionAsync(new WebTestConfig { ServerName = "alpha.test" }, c => new WebTestServer(c, running, _time));
+        _server = await _registry.Host.ProvisionAsync(new WebTestConfig { ServerName = "alpha.test" }, (c, _) => new WebTestServer(c, running, _time));
         await _registry.Host.StartAsync();
         _limiter = new TenantRateLimiter(new ContextFlowRateLimiterOptions { RateHz = 1, BurstCount = 3 });
     }

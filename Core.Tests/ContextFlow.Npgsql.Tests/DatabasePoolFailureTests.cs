@@ -67,4 +67,60 @@ public sealed class DatabasePoolFailureTests : DatabaseFixture
 
         Assert.That(request.GetResourceUsage().DbTxnCount, Is.EqualTo(2), "the failed interaction was charged too");
     }
+
+    [Test]
+    public async Task WorkThatSwallowsADatabaseError_Throws_NamingTheInteractionAndTheError_AndCommitsNothing()
+    {
+        var table = await CreateTableAsync("id int primary key");
+        await ExecuteAsync($"INSERT INTO {table} VALUES (1)");
+        var pool = NewPool("hs");
+        using (new LoggingContext("PUT-1", "hs").Enter())
+        {
+            var failure = Assert.ThrowsAsync<InvalidOperationException>(async () => await pool.RunInteractionAsync("add_rows", async (c, t, ct) =>
+            {
+                await t.ExecuteAsync($"INSERT INTO {table} VALUES (2)", null, ct);
+                try
+                {
+                    await t.ExecuteAsync($"INSERT INTO {table} VALUES (1)", null, ct);
+                }
+                catch (PostgresException)
+                {
+                    // Swallowed: the transaction is aborted now, whatever the work does next.
+                }
+
+                return 42;
+            }));
+
+            Assert.That(failure!.Message, Does.StartWith("Database interaction add_rows-").And.Contains("did not commit").And.Contains("23505"));
+            Assert.That(failure.InnerException, Is.InstanceOf<PostgresException>().With.Property(nameof(PostgresException.SqlState)).EqualTo("23505"));
+        }
+
+        Assert.That(await CountAsync(table), Is.EqualTo(1), "neither the row before the error nor anything after it was written");
+    }
+
+    [Test]
+    public async Task ErrorRolledBackToASavepoint_LeavesTheTransactionHealthy_AndItCommits()
+    {
+        var table = await CreateTableAsync("id int primary key");
+        await ExecuteAsync($"INSERT INTO {table} VALUES (1)");
+        var pool = NewPool("hs");
+        using (new LoggingContext("PUT-1", "hs").Enter())
+        {
+            await pool.RunInteractionAsync("add_rows", async (c, t, ct) =>
+            {
+                await t.ExecuteAsync($"INSERT INTO {table} VALUES (2)", null, ct);
+                await t.SaveAsync("duplicate", ct);
+                try
+                {
+                    await t.ExecuteAsync($"INSERT INTO {table} VALUES (1)", null, ct);
+                }
+                catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UniqueViolation)
+                {
+                    await t.RollbackAsync("duplicate", ct);
+                }
+            });
+        }
+
+        Assert.That(await CountAsync(table), Is.EqualTo(2));
+    }
 }

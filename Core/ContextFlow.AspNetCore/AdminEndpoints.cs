@@ -71,7 +71,7 @@ internal static partial class AdminEndpoints
 
         try
         {
-            var server = await registry.Host.ProvisionAsync(config, factory, http.RequestAborted).ConfigureAwait(false);
+            var server = await registry.Host.ProvisionAsync(config, (c, _) => factory(c), http.RequestAborted).ConfigureAwait(false);
             InAdminContext(server.ServerName, "Provisioned server {ServerName} through the admin API");
             return TypedResults.Created($"{ContextFlowOptions.AdminPathPrefix}/servers/{Uri.EscapeDataString(server.ServerName)}", ServerSummary.Of(server, registry));
         }

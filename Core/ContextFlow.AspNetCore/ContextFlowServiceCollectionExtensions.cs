@@ -28,7 +28,7 @@ public static class ContextFlowServiceCollectionExtensions
     /// app.UseContextFlow();
     /// app.MapGet("/", (HttpContext http) => $"Hello from {http.GetServer().ServerName}");
     /// var host = app.Services.GetRequiredService&lt;ServerHost&gt;();
-    /// await host.ProvisionAsync(new TenantConfig { ServerName = "alpha.localhost" }, c => new TenantServer(c));
+    /// await host.ProvisionAsync(new TenantConfig { ServerName = "alpha.localhost" }, (c, _) => new TenantServer(c));
     /// await app.RunAsync();     // alpha starts once the host has started
     /// </code>
     /// </example>

@@ -106,6 +106,7 @@ public sealed partial class DatabasePool
         for (var attempt = 1; ; attempt++)
         {
             var transaction = await connection.BeginTransactionAsync(isolationLevel, token).ConfigureAwait(false);
+            using var watch = AbortedTransactionCheck.Begin();
             try
             {
                 T result;
@@ -122,7 +123,7 @@ public sealed partial class DatabasePool
                 // Cancelled work that ignored its token still must not commit. Once COMMIT is sent it is not
                 // cancelled: a cancelled COMMIT would leave the outcome unknown.
                 token.ThrowIfCancellationRequested();
-                await transaction.CommitAsync(CancellationToken.None).ConfigureAwait(false);
+                await watch.Check.CommitAsync(connection, transaction, TransactionName(desc, id)).ConfigureAwait(false);
                 return result;
             }
             catch (PostgresException ex) when (IsRetryable(ex))

@@ -107,7 +107,7 @@ public abstract class TenantGrain<TConfig, TServer> : Grain, ITenantGrain, IInco
         }
 
         // Validates once, creates, sets up and starts; on any failure it has shut the server down before it throws.
-        var server = await silo.Host.ProvisionAsync(config, c => CreateServer(c, silo.Host.Running), cancellationToken);
+        var server = await silo.Host.ProvisionAsync(config, (c, _) => CreateServer(c, silo.Host.Running), cancellationToken);
         Volatile.Write(ref _server, server);
         if (KeepResident(config))
         {

@@ -60,6 +60,7 @@ dotnet_diagnostic.CTX2002.severity = warning
 dotnet_diagnostic.CTX2003.severity = warning
 dotnet_diagnostic.CTX2004.severity = warning
 dotnet_diagnostic.CTX3001.severity = warning
+dotnet_diagnostic.CTX3002.severity = warning
 INI
 write_project contextflow "    <Analyzer Include=\"$analyzers\" />"
 write_project bannedapi "    <PackageReference Include=\"Microsoft.CodeAnalysis.BannedApiAnalyzers\" Version=\"$banned_version\" PrivateAssets=\"all\" />

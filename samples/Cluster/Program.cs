@@ -27,7 +27,7 @@ const string template = "{Timestamp:HH:mm:ss.fff} [{ServerName,-13} {Request,-19
 Log.Logger = new LoggerConfiguration()
     .Enrich.FromLoggingContext()
     .WriteTo.Console(outputTemplate: template)
-    .WriteTo.Map("ServerName", "process", (server, to) => to.File(Path.Combine(logs, $"{server}.log"), outputTemplate: template))
+    .WriteTo.ServerFiles(logs, template)                       // logs/alpha.example.log, ... closed as each tenant deactivates
     .CreateLogger();
 
 var siloPorts = FreePorts(3);

@@ -45,7 +45,7 @@ builder.Services.AddSerilog((services, logging) => logging
     .Enrich.FromLoggingContext()
     .WriteTo.Console(outputTemplate: "{Timestamp:HH:mm:ss.fff} [{ServerName,-16} {Request,-18}] {Message:lj}{NewLine}{Exception}",
         formatProvider: System.Globalization.CultureInfo.InvariantCulture)
-    .WriteTo.ServerFiles(services.GetRequiredService<ServerHost>(), options.LogDirectory));
+    .WriteTo.ServerFiles(options.LogDirectory));
 
 var app = builder.Build();
 app.UseContextFlow();
@@ -56,7 +56,7 @@ app.MapContextFlowAdmin<TenantConfig>(config => new TenantServer(config, host.Ru
 
 foreach (var name in SampleOptions.Tenants)
 {
-    await host.ProvisionAsync(new TenantConfig { ServerName = name }, config => new TenantServer(config, host.Running, options.Postgres));
+    await host.ProvisionAsync(new TenantConfig { ServerName = name }, (config, _) => new TenantServer(config, host.Running, options.Postgres));
 }
 
 await app.StartAsync();                    // the servers start once the host has (IHostedLifecycleService.StartedAsync)

@@ -20,6 +20,7 @@ internal sealed class RuleCompilation
         Generated = new GeneratedCode(types);
         ClockTargets = new InjectionTargets(types.Clock, types.Server, "Clock");
         BackgroundProcessTargets = new InjectionTargets(types.BackgroundProcesses, types.Server, "BackgroundProcesses");
+        AwaitedOverloads = new AwaitedOverloads(types);
     }
 
     public ContextFlowTypes Types { get; }
@@ -33,6 +34,9 @@ internal sealed class RuleCompilation
 
     /// <summary>Where a fix can find a <c>BackgroundProcesses</c> (directly or through a <c>Server</c>).</summary>
     public InjectionTargets BackgroundProcessTargets { get; }
+
+    /// <summary>The awaited sibling of an overload taking a void delegate (CTX3002, and CTX3001 leaving those sites to it).</summary>
+    public AwaitedOverloads AwaitedOverloads { get; }
 
     /// <summary>The state of a compilation, or null when it does not reference ContextFlow (the rules stay silent then).</summary>
     public static RuleCompilation? For(Compilation compilation)

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Linq;
 using ContextFlow.Analyzers.Internals;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
@@ -8,7 +9,8 @@ namespace ContextFlow.Analyzers.Rules;
 
 /// <summary>
 /// CTX2003: callbacks registered on <c>IHostApplicationLifetime.ApplicationStarted</c>, <c>ApplicationStopping</c> or
-/// <c>ApplicationStopped</c> outside a <c>[ContextBoundary]</c>.
+/// <c>ApplicationStopped</c> outside a <c>[ContextBoundary]</c>: on the property itself, or on the token read into a
+/// local of the same method, or passed to a parameter of a local function of that method.
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class RawLifetimeCallbackAnalyzer : ContextFlowAnalyzer
@@ -24,6 +26,10 @@ public sealed class RawLifetimeCallbackAnalyzer : ContextFlowAnalyzer
     // Where the process is marked running in a Generic Host application, which is what makes CallWhenRunning fire.
     private const string HostIntegration = "; in a Generic Host application services.AddContextFlow() marks the process running when the host has started (IHostedLifecycleService.StartedAsync)";
     private const string UseShutdownHandler = "register a shutdown handler on the ContextFlow.Hosting.Server instead";
+
+    // Locals and parameters followed from the registration back to the lifetime's property (a local assigned from a
+    // local, a local function's parameter given a local...), enough for the shapes code takes; and no cycle runs away.
+    private const int MaxHops = 3;
 
     public RawLifetimeCallbackAnalyzer()
         : base(Descriptors.RawLifetimeCallback)
@@ -47,23 +53,13 @@ public sealed class RawLifetimeCallbackAnalyzer : ContextFlowAnalyzer
             var invocation = (IInvocationOperation)context.Operation;
             var method = invocation.TargetMethod;
             if (method.Name is not ("Register" or "UnsafeRegister") || !ContextFlowTypes.Is(method.ContainingType, _types.CancellationToken) ||
-                invocation.Instance?.WalkDownConversions() is not IPropertyReferenceOperation token)
-            {
-                return;
-            }
-
-            var property = token.Property;
-            var shape = property.Name switch
-            {
-                "ApplicationStarted" => StartedShape,
-                "ApplicationStopping" or "ApplicationStopped" => StoppingShape,
-                _ => null,
-            };
-            if (shape is null || !IsLifetime(property.ContainingType, _types.HostApplicationLifetime!) ||
+                LifetimeToken(invocation.Instance, depth: 0) is not { } property ||
                 compilation.IsExempt(invocation, context.ContainingSymbol, context.CancellationToken))
             {
                 return;
             }
+
+            var shape = property.Name == "ApplicationStarted" ? StartedShape : StoppingShape;
 
             var targets = shape == StartedShape
                 ? compilation.ClockTargets.Find(invocation, ContextBoundary.Enclosing(invocation, context.ContainingSymbol))
@@ -74,6 +70,34 @@ public sealed class RawLifetimeCallbackAnalyzer : ContextFlowAnalyzer
                 Advice.Properties(targets, shape),
                 property.Name + "." + method.Name,
                 shape == StartedShape ? Advice.Use(targets, "CallWhenRunning", InjectClock) + HostIntegration : UseShutdownHandler));
+        }
+
+        /// <summary>
+        /// The lifetime property whose token <paramref name="value"/> is: read directly, or followed as far as a local
+        /// of the same method (its assignments there) or a parameter of one of its local functions (the arguments of
+        /// its calls there), no further.
+        /// </summary>
+        private IPropertySymbol? LifetimeToken(IOperation? value, int depth)
+        {
+            switch (value?.WalkDownConversions())
+            {
+                case IPropertyReferenceOperation { Property: { Name: "ApplicationStarted" or "ApplicationStopping" or "ApplicationStopped" } property }
+                    when IsLifetime(property.ContainingType, _types.HostApplicationLifetime!):
+                    return property;
+                case ILocalReferenceOperation local when depth < MaxHops:
+                    return local.Local.AssignedValues(local.Root()).Select(v => LifetimeToken(v, depth + 1)).FirstOrDefault(p => p is not null);
+                case IParameterReferenceOperation { Parameter.ContainingSymbol: IMethodSymbol { MethodKind: MethodKind.LocalFunction } function } parameter
+                    when depth < MaxHops:
+                    return parameter.Root().Descendants()
+                        .OfType<IInvocationOperation>()
+                        .Where(call => SymbolEqualityComparer.Default.Equals(call.TargetMethod.OriginalDefinition, function.OriginalDefinition))
+                        .SelectMany(call => call.Arguments)
+                        .Where(argument => argument.Parameter?.Ordinal == parameter.Parameter.Ordinal)
+                        .Select(argument => LifetimeToken(argument.Value, depth + 1))
+                        .FirstOrDefault(p => p is not null);
+                default:
+                    return null;
+            }
         }
 
         private static bool IsLifetime(INamedTypeSymbol type, INamedTypeSymbol lifetime)

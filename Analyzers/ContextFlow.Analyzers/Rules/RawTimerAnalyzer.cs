@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Linq;
 using ContextFlow.Analyzers.Internals;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
@@ -8,7 +9,9 @@ namespace ContextFlow.Analyzers.Rules;
 
 /// <summary>
 /// CTX2001: raw timers (<c>new System.Threading.Timer</c>, <c>new System.Timers.Timer</c>, <c>new PeriodicTimer</c>,
-/// <c>TimeProvider.CreateTimer</c>) outside a <c>[ContextBoundary]</c>.
+/// <c>TimeProvider.CreateTimer</c>) outside a <c>[ContextBoundary]</c>, and Orleans grain timers
+/// (<c>RegisterGrainTimer</c>, <c>RegisterTimer</c>) in a subclass of <c>ContextFlow.Orleans.TenantGrain</c>, whose
+/// work belongs on its server's Clock.
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class RawTimerAnalyzer : ContextFlowAnalyzer
@@ -30,7 +33,7 @@ public sealed class RawTimerAnalyzer : ContextFlowAnalyzer
     {
         var context = new Context(compilation);
         start.RegisterOperationAction(context.AnalyzeCreation, OperationKind.ObjectCreation);
-        if (compilation.Types.TimeProvider is not null)
+        if (compilation.Types.TimeProvider is not null || compilation.Types.TenantGrain is not null)
         {
             start.RegisterOperationAction(context.AnalyzeInvocation, OperationKind.Invocation);
         }
@@ -57,12 +60,44 @@ public sealed class RawTimerAnalyzer : ContextFlowAnalyzer
         {
             var invocation = (IInvocationOperation)context.Operation;
             var method = invocation.TargetMethod;
-            if (method.Name != "CreateTimer" || !ContextFlowTypes.DerivesFrom(method.ContainingType, _types.TimeProvider))
+            if (method.Name == "CreateTimer" && ContextFlowTypes.DerivesFrom(method.ContainingType, _types.TimeProvider))
             {
-                return;
+                Report(context, invocation, "TimeProvider.CreateTimer", Shape(invocation.Arguments));
+            }
+            else if (method.Name is "RegisterGrainTimer" or "RegisterTimer" && _types.TenantGrain is not null && IsGrainTimer(method) &&
+                     InTenantGrain(context.ContainingSymbol) && !compilation.IsExempt(invocation, context.ContainingSymbol, context.CancellationToken))
+            {
+                // No fix: a grain timer's due time, period and callback shapes do not map one to one onto the Clock's.
+                var targets = compilation.ClockTargets.Find(invocation, ContextBoundary.Enclosing(invocation, context.ContainingSymbol));
+                context.ReportDiagnostic(Diagnostic.Create(
+                    Descriptors.RawTimer,
+                    invocation.Syntax.GetLocation(),
+                    method.Name,
+                    $"schedule the tenant's work on {(targets.IsEmpty ? "its server's Clock" : targets[0])} instead (LoopingCall, CallLater), " +
+                    "which its shutdown stops and whose callbacks run in the tenant's contexts"));
+            }
+        }
+
+        /// <summary>Orleans' grain timers: the grain's own (extension) methods and the timer registry's.</summary>
+        private bool IsGrainTimer(IMethodSymbol method)
+        {
+            var type = method.ContainingType;
+            return ContextFlowTypes.Is(type, _types.GrainBaseExtensions) || ContextFlowTypes.DerivesFrom(type, _types.Grain) ||
+                   ContextFlowTypes.Is(type, _types.TimerRegistry) || type.AllInterfaces.Any(i => ContextFlowTypes.Is(i, _types.TimerRegistry));
+        }
+
+        /// <summary>True inside a type deriving from <c>TenantGrain&lt;,&gt;</c> (or a type nested in one).</summary>
+        private bool InTenantGrain(ISymbol symbol)
+        {
+            for (var type = symbol as INamedTypeSymbol ?? symbol.ContainingType; type is not null; type = type.ContainingType)
+            {
+                if (ContextFlowTypes.DerivesFrom(type, _types.TenantGrain))
+                {
+                    return true;
+                }
             }
 
-            Report(context, invocation, "TimeProvider.CreateTimer", Shape(invocation.Arguments));
+            return false;
         }
 
         private void Report(OperationAnalysisContext context, IOperation operation, string what, string? shape)

@@ -76,7 +76,7 @@ public sealed class TestApp : IAsyncDisposable
 
     /// <summary>Provisions a test tenant with this application's running signal.</summary>
     public Task<WebTestServer> ProvisionAsync(string name, TimeSpan? loop = null, bool background = false) =>
-        Host.ProvisionAsync(new WebTestConfig { ServerName = name, LoopEvery = loop, Background = background }, c => new WebTestServer(c, Running));
+        Host.ProvisionAsync(new WebTestConfig { ServerName = name, LoopEvery = loop, Background = background }, (c, _) => new WebTestServer(c, Running));
 
     /// <summary>A request to one tenant.</summary>
     public static HttpRequestMessage Request(HttpMethod method, string tenant, string path, HttpContent? content = null, IEnumerable<KeyValuePair<string, string>>? headers = null)

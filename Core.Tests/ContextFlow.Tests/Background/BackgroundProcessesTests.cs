@@ -96,7 +96,7 @@ public sealed class BackgroundProcessesTests : FakeTimeFixture
         Assert.That(processes.Select(p => p.IsCompletedSuccessfully), Is.All.True);
         Assert.That(Log.Events.Where(e => e.Level >= LogEventLevel.Warning), Is.Empty, "cancellation by shutdown is not an error");
         Assert.That(() => _processes.RunAsBackgroundProcess("late", _ => Task.CompletedTask),
-            Throws.InvalidOperationException.With.Message.EqualTo("Cannot start background process. Server has been shutdown"));
+            Throws.InvalidOperationException.With.Message.EqualTo("Cannot start background process: server 'hs' has been shut down"));
     }
 
     [Test]
@@ -153,5 +153,30 @@ public sealed class BackgroundProcessesTests : FakeTimeFixture
     {
         seen.Enqueue(CallbackObservation.Take());
         return Task.CompletedTask;
+    }
+
+    [Test]
+    public async Task RunningCountAndResourceUsage_CoverRunningAndEndedProcesses()
+    {
+        var release = new TaskCompletionSource();
+        var ended = _processes.RunAsBackgroundProcess("import", _ =>
+        {
+            LoggingContext.Current.RecordDatabaseTransaction(TimeSpan.FromSeconds(2));
+            return Task.CompletedTask;
+        });
+        var running = _processes.RunAsBackgroundProcess("persist", async _ =>
+        {
+            LoggingContext.Current.RecordDatabaseTransaction(TimeSpan.FromSeconds(3));
+            await release.Task;
+        });
+        await ended;
+
+        Assert.That(_processes.RunningCount, Is.EqualTo(1));
+        Assert.That(_processes.GetResourceUsage().DbTxnDuration, Is.EqualTo(TimeSpan.FromSeconds(5)), "the running process's usage so far counts too");
+        Assert.That(_processes.GetResourceUsage().DbTxnCount, Is.EqualTo(2), "reading twice charges nothing twice");
+
+        release.SetResult();
+        await running;
+        Assert.That((_processes.RunningCount, _processes.GetResourceUsage().DbTxnCount), Is.EqualTo((0, 2)));
     }
 }

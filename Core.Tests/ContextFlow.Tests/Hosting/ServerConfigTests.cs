@@ -1,10 +1,12 @@
 using System;
+using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using ContextFlow.Hosting;
 using ContextFlow.Tests.Support;
 using ContextFlow.Time;
 using Microsoft.Extensions.Time.Testing;
+using Serilog.Events;
 
 namespace ContextFlow.Tests.Hosting;
 
@@ -17,7 +19,7 @@ public sealed class ServerConfigTests : HostingFixture
         await using var host = new ServerHost(Signal);
         var config = TestServer.Config("alpha");
 
-        var server = await host.ProvisionAsync(config, c => new TestServer(c, Time, Signal));
+        var server = await host.ProvisionAsync(config, (c, _) => new TestServer(c, Time, Signal));
 
         Assert.That(config.Validations, Is.EqualTo(1));
         Assert.That(server.ServerName, Is.EqualTo("alpha"));
@@ -31,7 +33,7 @@ public sealed class ServerConfigTests : HostingFixture
         var factoryCalls = 0;
 
         var error = Assert.ThrowsAsync<ConfigException>(() =>
-            host.ProvisionAsync(config, c =>
+            host.ProvisionAsync(config, (c, _) =>
             {
                 factoryCalls++;
                 return new TestServer(c, Time, Signal);
@@ -41,7 +43,9 @@ public sealed class ServerConfigTests : HostingFixture
         Assert.That(error.Message, Does.Contain("registration.enabled requires one of registration.require_email, registration.token"));
         Assert.That(factoryCalls, Is.Zero);
         Assert.That(host.Servers, Is.Empty);
-        Assert.That(Log.Messages, Has.Some.StartsWith("Failed to provision server"));
+        Assert.That(Log.Events.Where(e => e.RenderMessage().StartsWith("Refused to provision server", StringComparison.Ordinal))
+            .Select(e => (e.Level, e.Exception)), Is.EqualTo(new[] { (LogEventLevel.Warning, (Exception?)null) }),
+            "an invalid configuration is the caller's mistake: a warning naming it, no stack trace");
     }
 
     [Test]

@@ -67,7 +67,7 @@ public sealed class ServerHostLoadTests : ContextCleanFixture
     private static async Task<WeakReference[]> ProvisionAllAsync(ServerHost host, RunningSignal signal, string[] removed, string[] kept)
     {
         var servers = await Task.WhenAll(removed.Concat(kept).Select(name =>
-            host.ProvisionAsync(TestServer.Config(name), c => new TestServer(c, TimeProvider.System, signal) { Start = StartBusy })));
+            host.ProvisionAsync(TestServer.Config(name), (c, _) => new TestServer(c, TimeProvider.System, signal) { Start = StartBusy })));
         return [.. servers.Where(s => removed.Contains(s.ServerName)).SelectMany(Collectable.Track)];
     }
 

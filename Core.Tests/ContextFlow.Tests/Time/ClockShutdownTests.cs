@@ -51,18 +51,18 @@ public sealed class ClockShutdownTests : FakeTimeFixture
     }
 
     [Test]
-    public void AfterShutdown_SchedulingThrowsWithTheReferenceMessages()
+    public void AfterShutdown_SchedulingThrowsNamingTheServer()
     {
         Clock.Shutdown();
 
         Assert.That(() => Clock.CallLater(TimeSpan.FromSeconds(1), () => { }),
-            Throws.InvalidOperationException.With.Message.EqualTo("Cannot start delayed call. Clock has been shutdown"));
+            Throws.InvalidOperationException.With.Message.EqualTo("Cannot start delayed call: server 'hs' has been shut down"));
         Assert.That(() => Clock.CallLater(TimeSpan.FromSeconds(1), () => Task.CompletedTask, cancelOnShutdown: false),
-            Throws.InvalidOperationException.With.Message.EqualTo("Cannot start delayed call. Clock has been shutdown"));
+            Throws.InvalidOperationException.With.Message.EqualTo("Cannot start delayed call: server 'hs' has been shut down"));
         Assert.That(() => Clock.LoopingCall(TimeSpan.FromSeconds(1), () => { }),
-            Throws.InvalidOperationException.With.Message.EqualTo("Cannot start looping call. Clock has been shutdown"));
+            Throws.InvalidOperationException.With.Message.EqualTo("Cannot start looping call: server 'hs' has been shut down"));
         Assert.That(() => Clock.LoopingCallNow(TimeSpan.FromSeconds(1), () => Task.CompletedTask),
-            Throws.InvalidOperationException.With.Message.EqualTo("Cannot start looping call. Clock has been shutdown"));
+            Throws.InvalidOperationException.With.Message.EqualTo("Cannot start looping call: server 'hs' has been shut down"));
         Assert.That(() => Clock.CallWhenRunning(() => { }), Throws.InvalidOperationException);
     }
 

@@ -196,6 +196,31 @@ public sealed class ClockTests : FakeTimeFixture
     }
 
     [Test]
+    public async Task CallWhenRunning_AsyncCallback_KeepsItsContextAcrossAwaitsAndItsFailureIsLogged()
+    {
+        var signal = new RunningSignal();
+        var clock = new Clock(Time, Server, signal);
+        var release = new TaskCompletionSource();
+        var resumedIn = "";
+        clock.CallWhenRunning(async () =>
+        {
+            await release.Task;
+            resumedIn = LoggingContext.Current.Name;
+            throw new InvalidOperationException("async start boom");
+        });
+
+        signal.MarkRunning();
+        await Task.Run(release.SetResult);
+
+        Assert.That(resumedIn, Is.EqualTo("call_when_running"));
+        Assert.That(Log.Events.Where(e => e.Exception is not null).Select(e => (e.RenderMessage(), e.Exception!.Message)), Is.EqualTo(new[]
+        {
+            ("Unhandled exception in \"call_when_running\" callback", "async start boom"),
+        }));
+        clock.Shutdown();
+    }
+
+    [Test]
     [ContextBoundary("Leaks a context onto the timer thread on purpose, with a raw timer of the fake provider")]
     public void CallbackStartingOutsideTheSentinel_IsReported()
     {
@@ -242,6 +267,7 @@ public sealed class ClockTests : FakeTimeFixture
         Assert.That(() => Clock.CallLater(TimeSpan.FromSeconds(-1), () => { }), Throws.InstanceOf<ArgumentOutOfRangeException>());
         Assert.That(() => Clock.CallLater(TimeSpan.Zero, (Action)null!), Throws.ArgumentNullException);
         Assert.That(() => Clock.LoopingCall(TimeSpan.Zero, () => { }), Throws.InstanceOf<ArgumentOutOfRangeException>());
-        Assert.That(() => Clock.CallWhenRunning(null!), Throws.ArgumentNullException);
+        Assert.That(() => Clock.CallWhenRunning((Action)null!), Throws.ArgumentNullException);
+        Assert.That(() => Clock.CallWhenRunning((Func<Task>)null!), Throws.ArgumentNullException);
     }
 }

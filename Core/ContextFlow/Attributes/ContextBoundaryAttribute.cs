@@ -5,7 +5,7 @@ namespace ContextFlow;
 /// <summary>
 /// Marks the code that is allowed to touch what the ContextFlow analyzers otherwise reject (raw timers, raw delays,
 /// <c>ExecutionContext.SuppressFlow</c>, <c>Unsafe*</c> APIs): the place where a context begins or ends, such as
-/// the Clock's own timer. Inside it, CTX1002, the CTX2xxx rules and CTX3001 are silent. The reason is mandatory (CTX1000).
+/// the Clock's own timer. Inside it, CTX1002 and the CTX2xxx and CTX3xxx rules are silent. The reason is mandatory (CTX1000).
 /// </summary>
 /// <example>
 /// <code>

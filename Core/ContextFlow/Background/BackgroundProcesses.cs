@@ -68,8 +68,8 @@ public sealed class BackgroundProcesses
 
     internal bool ClockIsShutdown => _clock.IsShutdown;
 
-    /// <summary>The processes currently running.</summary>
-    internal int RunningCount
+    /// <summary>How many of the server's processes are running now.</summary>
+    public int RunningCount
     {
         get
         {
@@ -104,7 +104,7 @@ public sealed class BackgroundProcesses
         {
             if (_shutdownTask is not null)
             {
-                throw new InvalidOperationException("Cannot start background process. Server has been shutdown");
+                throw new InvalidOperationException($"Cannot start background process: server '{ServerName}' has been shut down");
             }
 
             if (!_nextIndex.TryGetValue(description, out var index) && _nextIndex.Count == DistinctDescriptionsWarning - 1)
@@ -173,6 +173,23 @@ public sealed class BackgroundProcesses
         }
     }
 
+    /// <summary>
+    /// What the server's background processes have used since the server was created, all descriptions together:
+    /// the processes that ended, and the running ones up to now. The same figures the
+    /// <c>contextflow.background_process.*</c> counters report per description.
+    /// </summary>
+    /// <returns>A copy of the totals.</returns>
+    public ResourceUsage GetResourceUsage()
+    {
+        var total = default(ResourceUsage);
+        foreach (var (_, usage) in CollectUsageTotals())
+        {
+            total += usage;
+        }
+
+        return total;
+    }
+
     /// <summary>Charges what running processes used since the last collection and returns the totals per description.</summary>
     internal List<(string Description, ResourceUsage Total)> CollectUsageTotals()
     {
@@ -193,15 +210,12 @@ public sealed class BackgroundProcesses
         _usageTotals[process.Description] = _usageTotals.GetValueOrDefault(process.Description) + delta;
     }
 
-    // On a thread of its own rather than a pool thread: a cancellation callback that blocks would otherwise hold a pool
-    // thread, and on a small machine the grace timer's own continuation could then wait for the pool to grow. The
-    // thread is started from the pool, because starting a thread waits for it to run, which a loaded machine delays.
-    [ContextBoundary("Cancels the processes' token on its own thread from an empty context, so that no cancellation callback runs on the thread calling ShutdownAsync or in its context")]
+    // On a pool thread, from an empty context: no cancellation callback (nor a continuation it runs inline, which may
+    // block) runs on the thread calling ShutdownAsync or sees its context, and the grace period has started before any
+    // of them. A callback that blocks holds that one pool thread; the grace timer and the rest of shutdown run on others.
+    [ContextBoundary("Cancels the processes' token on a pool thread from an empty context, so that no cancellation callback runs on the thread calling ShutdownAsync or in its context")]
     private void RequestCancellation() =>
-        ThreadPool.UnsafeQueueUserWorkItem(
-            static self => new Thread(static s => ((BackgroundProcesses)s!).CancelProcesses()) { IsBackground = true, Name = "ContextFlow shutdown" }.UnsafeStart(self),
-            this,
-            preferLocal: false);
+        ThreadPool.UnsafeQueueUserWorkItem(static self => self.CancelProcesses(), this, preferLocal: false);
 
     private void CancelProcesses()
     {

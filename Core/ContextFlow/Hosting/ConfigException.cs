@@ -1,5 +1,7 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
+using System.Text.RegularExpressions;
 
 namespace ContextFlow.Hosting;
 
@@ -67,6 +69,36 @@ public sealed class ConfigException : Exception
         Settings = [.. settings];
     }
 
+    private ConfigException(string message, string[] settings, Exception innerException)
+        : base(message, innerException)
+    {
+        Settings = settings;
+    }
+
     /// <summary>The settings involved, as the configuration spells them; empty when the exception names none.</summary>
     public IReadOnlyList<string> Settings { get; }
+
+    /// <summary>
+    /// The same failure with its settings as configuration paths under <paramref name="path"/>: <c>"Registration.Enabled"</c>
+    /// becomes <c>"{path}:Registration:Enabled"</c>, in <see cref="Settings"/> and wherever the message names it. A
+    /// failure that names no setting is said to be at <paramref name="path"/>.
+    /// </summary>
+    internal ConfigException UnderPath(string path)
+    {
+        if (Settings.Count == 0)
+        {
+            return new ConfigException($"{path}: {Message}", this);
+        }
+
+        var paths = Settings.Select(setting => $"{path}:{setting.Replace('.', ':')}").ToArray();
+        var message = Message;
+
+        // Longest first, so "Registration.Enabled" is not rewritten through a shorter setting it contains.
+        foreach (var (setting, settingPath) in Settings.Zip(paths).OrderByDescending(pair => pair.First.Length))
+        {
+            message = Regex.Replace(message, $@"(?<![\w.:]){Regex.Escape(setting)}(?![\w.:])", settingPath.Replace("$", "$$", StringComparison.Ordinal));
+        }
+
+        return new ConfigException(message, paths, this);
+    }
 }

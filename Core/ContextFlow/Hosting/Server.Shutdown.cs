@@ -14,24 +14,32 @@ public abstract partial class Server
     private static readonly ContextCallback s_beginShutdown = static s => ((Server)s!).BeginShutdown();
 
     private LoggingContext? _shutdownContext;
-    private Task? _shutdownRun;
 
     /// <summary>
     /// Shuts the server down and releases everything it holds, in a fresh <c>"shutdown"</c> context of the server (never
     /// the caller's), in this order: refuse new work and log <c>"Received shutdown request for {server} ({instance
     /// id})"</c>; cancel a setup or start in progress and wait for it; run the shutdown handlers, the last registered
-    /// first; stop the clock (every tracked delayed call and looping call); cancel and await the background processes;
-    /// dispose the registered resources, the last registered first. Afterwards, starting a background process, a
-    /// delayed call or a looping call throws, no timer of the server fires, and nothing the library holds keeps the
-    /// server alive.
+    /// first; stop the clock (every tracked delayed call and looping call) and wait for its running callbacks; cancel
+    /// and await the background processes; dispose the registered resources, the last registered first. Afterwards,
+    /// starting a background process, a delayed call or a looping call throws, no timer of the server fires, and nothing
+    /// the library holds keeps the server alive.
     /// </summary>
     /// <remarks>
-    /// The whole shutdown waits at most the configuration's <see cref="ServerConfig.ShutdownGracePeriod"/> for the
-    /// server's own code; whatever is still running then is logged and abandoned. Errors are logged and never stop the
-    /// rest of shutdown. It is safe after a failed setup, idempotent and safe to call concurrently: every call returns
-    /// the same task. Called from inside the shutdown itself (a shutdown handler), it returns a completed task, since
-    /// waiting there for the shutdown to end would never end. A background process of this server that awaits it holds
-    /// it up for the grace period: start the shutdown and return instead.
+    /// <para>
+    /// <b>The bound.</b> The whole shutdown waits at most the configuration's <see cref="ServerConfig.ShutdownGracePeriod"/>
+    /// for the server's own code, whatever that code does: handlers and disposals run on the thread pool, and the waits
+    /// for the setup, the start, the clock's running callbacks and the background processes all end with the grace
+    /// period, so neither an await that never ends nor a call that blocks its thread holds the shutdown up. What is
+    /// still running then is logged by name (<c>"Abandoned … still running after the shutdown grace period"</c>) and
+    /// left behind; every later step still happens, without waiting. Errors are logged and never stop the rest of
+    /// shutdown.
+    /// </para>
+    /// <para>
+    /// It is safe after a failed setup, idempotent and safe to call concurrently: every call returns the same task.
+    /// Called from inside the shutdown itself (a shutdown handler), it returns a completed task, since waiting there for
+    /// the shutdown to end would never end. A background process of this server that awaits it holds it up for the
+    /// grace period: start the shutdown and return instead.
+    /// </para>
     /// </remarks>
     /// <returns>A task that completes when the server is shut down; it never faults.</returns>
     public Task ShutdownAsync()
@@ -68,13 +76,11 @@ public abstract partial class Server
         return false;
     }
 
-    private void BeginShutdown()
-    {
-        // Inside FreshContext.Run: none of the caller's AsyncLocals, and (restored on leaving) no caller's
-        // synchronization context to pull the shutdown's continuations back to it.
-        SynchronizationContext.SetSynchronizationContext(null);
-        _shutdownRun = RunShutdownAsync();
-    }
+    // Inside FreshContext.Run: none of the caller's AsyncLocals, and no caller's synchronization context to pull the
+    // shutdown's continuations back to it. Its task is not kept: _shutDown is the shutdown's task, and the run never
+    // throws.
+    [ContextBoundary("Starts the shutdown, whose completion the server's _shutDown reports; the run never throws")]
+    private void BeginShutdown() => _ = RunShutdownAsync();
 
     private async Task RunShutdownAsync()
     {
@@ -89,7 +95,11 @@ public abstract partial class Server
             log.Information("Received shutdown request for {ServerName} ({InstanceId})", ServerName, InstanceId);
             await StopSetupAndStartAsync(deadline.Token, log).ConfigureAwait(false);
             await RunShutdownHandlersAsync(deadline.Token, log).ConfigureAwait(false);
-            Clock.Shutdown();
+            if (!await WithinGraceAsync(Clock.ShutdownAsync(), deadline.Token).ConfigureAwait(false))
+            {
+                LogAbandoned(log, $"clock callbacks ({Clock.DescribeRunningCallbacks()})");
+            }
+
             await BackgroundProcesses.ShutdownAsync(Remaining(startedAt)).ConfigureAwait(false);
             await DisposeOwnedAsync(deadline.Token, log).ConfigureAwait(false);
             lock (_gate)
@@ -108,29 +118,36 @@ public abstract partial class Server
         {
             _stopping.Dispose();
             NotifyShutDown(log);
+
+            // Last: what keeps something per server name (its log file) lets go once the server's last line is written.
+            LiveServers.Ended(ServerName);
             _shutDown.TrySetResult();
         }
     }
 
     private async Task StopSetupAndStartAsync(CancellationToken deadline, ILogger log)
     {
-        AbandonStart();
-        await WithinGraceAsync(_stopping.CancelAsync(), deadline, "cancelling setup and start", log).ConfigureAwait(false);
-        if (_setup is { } setup)
+        var start = AbandonStart();
+        if (!await WithinGraceAsync(_stopping.CancelAsync(), deadline).ConfigureAwait(false))
         {
-            // A failed setup has been logged already; only its end matters here.
-            await WithinGraceAsync(setup, deadline, "setup", log, observeFailure: true).ConfigureAwait(false);
+            LogAbandoned(log, "cancelling setup and start");
         }
 
-        if (_startRun is { } start)
+        // A failed setup or start has been logged already; only its end matters here.
+        if (_setup is { } setup && !await WithinGraceAsync(setup, deadline, observeFailure: true).ConfigureAwait(false))
         {
-            await WithinGraceAsync(start, deadline, "start", log).ConfigureAwait(false);
+            LogAbandoned(log, "setup");
+        }
+
+        if (start is not null && !await WithinGraceAsync(start, deadline).ConfigureAwait(false))
+        {
+            LogAbandoned(log, "start");
         }
     }
 
     private async Task RunShutdownHandlersAsync(CancellationToken deadline, ILogger log)
     {
-        List<Func<CancellationToken, Task>> handlers;
+        List<ShutdownHandler> handlers;
         lock (_gate)
         {
             handlers = _shutdownHandlers!;
@@ -139,14 +156,14 @@ public abstract partial class Server
 
         for (var i = handlers.Count - 1; i >= 0; i--)
         {
-            try
-            {
-                await WithinGraceAsync(handlers[i](deadline), deadline, "shutdown handler", log).ConfigureAwait(false);
-            }
-            catch (Exception ex)
-            {
-                log.Error(ex, "Error calling shutdown handler");
-            }
+            var handler = handlers[i];
+            await RunStepAsync(
+                static (h, token) => h.Run(token),
+                handler,
+                $"shutdown handler {handler.Name}",
+                static (log, h, ex) => log.Error(ex, "Error calling shutdown handler {Handler}", h.Name),
+                deadline,
+                log).ConfigureAwait(false);
         }
     }
 
@@ -161,31 +178,68 @@ public abstract partial class Server
 
         for (var i = owned.Count - 1; i >= 0; i--)
         {
-            try
-            {
-                var disposal = owned[i] is IAsyncDisposable async ? async.DisposeAsync().AsTask() : Dispose((IDisposable)owned[i]);
-                await WithinGraceAsync(disposal, deadline, owned[i].GetType().Name, log).ConfigureAwait(false);
-            }
-            catch (Exception ex)
-            {
-                log.Error(ex, "Error disposing {Resource} of server {ServerName}", owned[i].GetType().Name, ServerName);
-            }
+            await RunStepAsync(
+                static (resource, _) => DisposeAsync(resource),
+                owned[i],
+                $"disposal of {owned[i].GetType().Name}",
+                (log, resource, ex) => log.Error(ex, "Error disposing {Resource} of server {ServerName}", resource.GetType().Name, ServerName),
+                deadline,
+                log).ConfigureAwait(false);
         }
 
-        static Task Dispose(IDisposable disposable)
+        static Task DisposeAsync(object resource)
         {
-            disposable.Dispose();
+            if (resource is IAsyncDisposable async)
+            {
+                return async.DisposeAsync().AsTask();
+            }
+
+            ((IDisposable)resource).Dispose();
             return Task.CompletedTask;
         }
     }
 
     /// <summary>
-    /// Waits for <paramref name="work"/> until the grace period is over, then logs it as abandoned. Faults of the work
-    /// propagate unless <paramref name="observeFailure"/>; a cancellation caused by the grace period ending does not.
-    /// Continuations always leave the completing thread, so a provider that fires timers inline (a fake clock in
-    /// tests) never runs the rest of shutdown on its own thread.
+    /// Runs one step of the server's own code (a handler, a disposal) on the thread pool, in the shutdown's context, so
+    /// that one which blocks its thread blocks a pool thread and not the shutdown. Within the grace period the shutdown
+    /// waits for it, and names it as abandoned if the grace period ends first; a step that only starts once the grace
+    /// period is over still runs, but is not waited for. A failure is logged either way.
     /// </summary>
-    private static async Task WithinGraceAsync(Task work, CancellationToken deadline, string what, ILogger log, bool observeFailure = false)
+    private static async Task RunStepAsync<TState>(
+        Func<TState, CancellationToken, Task> step, TState state, string what, Action<ILogger, TState, Exception> onError, CancellationToken deadline, ILogger log)
+    {
+        var late = deadline.IsCancellationRequested;
+        var work = Task.Run(() => step(state, deadline), CancellationToken.None);
+        if (late)
+        {
+            _ = work.ContinueWith(
+                t => onError(log, state, t.Exception!.InnerExceptions.Count == 1 ? t.Exception.InnerException! : t.Exception),
+                CancellationToken.None,
+                TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously,
+                TaskScheduler.Default);
+            return;
+        }
+
+        try
+        {
+            if (!await WithinGraceAsync(work, deadline).ConfigureAwait(false))
+            {
+                LogAbandoned(log, what);
+            }
+        }
+        catch (Exception ex)
+        {
+            onError(log, state, ex);
+        }
+    }
+
+    /// <summary>
+    /// Waits for <paramref name="work"/> until the grace period is over: <see langword="false"/> if it is still running
+    /// then. Faults of the work propagate unless <paramref name="observeFailure"/>; a cancellation when the grace period
+    /// ends does not. Continuations always leave the completing thread, so a provider that fires timers inline
+    /// (a fake clock in tests) never runs the rest of shutdown on its own thread.
+    /// </summary>
+    private static async Task<bool> WithinGraceAsync(Task work, CancellationToken deadline, bool observeFailure = false)
     {
         try
         {
@@ -193,12 +247,19 @@ public abstract partial class Server
         }
         catch (OperationCanceledException) when (deadline.IsCancellationRequested)
         {
-            log.Warning("Abandoned {What} still running after the shutdown grace period", what);
+            // Either the wait ended with the grace period, or the work itself stopped when its token (the same deadline)
+            // was cancelled: only the first is an abandonment.
+            return work.IsCompleted;
         }
         catch (Exception) when (observeFailure)
         {
         }
+
+        return true;
     }
+
+    private static void LogAbandoned(ILogger log, string what) =>
+        log.Warning("Abandoned {What} still running after the shutdown grace period", what);
 
     private TimeSpan Remaining(long startedAt)
     {

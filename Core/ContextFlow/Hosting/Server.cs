@@ -23,7 +23,7 @@ namespace ContextFlow.Hosting;
 /// </para>
 /// <para>
 /// Setup runs in a <c>"setup"</c> context and shutdown in a <c>"shutdown"</c> context of the server, both children of
-/// <see cref="Totals"/>. The start work runs through <see cref="Clock.CallWhenRunning"/>, in its fresh
+/// <see cref="Totals"/>. The start work runs through <see cref="Clock.CallWhenRunning(Action)"/>, in its fresh
 /// <c>"call_when_running"</c> context. The order of shutdown and what "collectable" asks of user code are in
 /// <c>docs/hosting.md</c>.
 /// </para>
@@ -57,7 +57,7 @@ public abstract partial class Server : IAsyncDisposable
     private readonly TimeSpan _shutdownGrace;
     private readonly CancellationTokenSource _stopping = new();
     private readonly TaskCompletionSource _shutDown = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private List<Func<CancellationToken, Task>>? _shutdownHandlers = [];
+    private List<ShutdownHandler>? _shutdownHandlers = [];
     private List<object>? _owned = [];
     private ServerState _state;
     private Task? _setup;
@@ -69,7 +69,7 @@ public abstract partial class Server : IAsyncDisposable
     /// <param name="config">The server's configuration.</param>
     /// <param name="timeProvider">Where the server's time comes from; <see cref="TimeProvider.System"/> when <see langword="null"/>.</param>
     /// <param name="running">When the process counts as running for the start work; <see cref="RunningSignal.Process"/>
-    /// when <see langword="null"/>. A <see cref="ServerHost"/> only hosts servers built with its own signal.</param>
+    /// when <see langword="null"/>. A <see cref="ServerHost"/> gives its factories the signal to pass here.</param>
     /// <exception cref="ArgumentNullException"><paramref name="config"/> is <see langword="null"/>.</exception>
     /// <exception cref="ConfigException">The configuration is invalid.</exception>
     [ContextBoundary("The one place that constructs a server's Clock")]
@@ -81,10 +81,11 @@ public abstract partial class Server : IAsyncDisposable
         InstanceId = NewInstanceId();
         _shutdownGrace = config.ShutdownGracePeriod;
         _timeProvider = timeProvider ?? TimeProvider.System;
-        Running = running ?? RunningSignal.Process;
-        Clock = new Clock(_timeProvider, ServerName, Running);
+        Clock = new Clock(_timeProvider, ServerName, running);
         BackgroundProcesses = new BackgroundProcesses(Clock);
         Totals = new LoggingContext(TotalsContextName, ServerName);
+        _lastActive = Clock.GetTimestamp();
+        LiveServers.Started(ServerName);
     }
 
     /// <summary>The server's name, from its configuration.</summary>
@@ -118,8 +119,6 @@ public abstract partial class Server : IAsyncDisposable
         }
     }
 
-    /// <summary>The running signal the server's start waits for.</summary>
-    internal RunningSignal Running { get; }
 
     /// <summary>Called once at the end of shutdown, by the host that owns the server.</summary>
     internal Action<Server>? ShutDownObserver { get; set; }
@@ -149,8 +148,10 @@ public abstract partial class Server : IAsyncDisposable
 
     /// <summary>
     /// Registers work to run at shutdown, before the clock stops and background processes are cancelled. Handlers run
-    /// one after another, the last registered first, so what starts last (listeners) stops first. An exception is
-    /// logged (<c>"Error calling shutdown handler"</c>) and the rest of shutdown goes on.
+    /// one after another, the last registered first, so what starts last (listeners) stops first. Each runs on the
+    /// thread pool, so one that blocks its thread holds up the shutdown for no longer than the grace period either;
+    /// one still running then is logged by name and abandoned. An exception is logged
+    /// (<c>"Error calling shutdown handler"</c>) and the rest of shutdown goes on.
     /// </summary>
     /// <param name="handler">The work; its token is cancelled when the shutdown grace period is over.</param>
     /// <exception cref="ArgumentNullException"><paramref name="handler"/> is <see langword="null"/>.</exception>
@@ -158,21 +159,18 @@ public abstract partial class Server : IAsyncDisposable
     public void RegisterShutdownHandler(Func<CancellationToken, Task> handler)
     {
         ArgumentNullException.ThrowIfNull(handler);
-        lock (_gate)
-        {
-            (_shutdownHandlers ?? throw ShutDownError("register shutdown handler")).Add(handler);
-        }
+        AddShutdownHandler(new ShutdownHandler(handler, handler));
     }
 
     /// <inheritdoc cref="RegisterShutdownHandler(Func{CancellationToken, Task})"/>
     public void RegisterShutdownHandler(Action handler)
     {
         ArgumentNullException.ThrowIfNull(handler);
-        RegisterShutdownHandler(_ =>
+        AddShutdownHandler(new ShutdownHandler(handler, _ =>
         {
             handler();
             return Task.CompletedTask;
-        });
+        }));
     }
 
     /// <summary>
@@ -209,6 +207,14 @@ public abstract partial class Server : IAsyncDisposable
         }
     });
 
+    private void AddShutdownHandler(ShutdownHandler handler)
+    {
+        lock (_gate)
+        {
+            (_shutdownHandlers ?? throw ShutDownError("register shutdown handler")).Add(handler);
+        }
+    }
+
     private T Own<T>(T resource)
     {
         ArgumentNullException.ThrowIfNull(resource);
@@ -221,7 +227,7 @@ public abstract partial class Server : IAsyncDisposable
     }
 
     private InvalidOperationException ShutDownError(string what) =>
-        new($"Cannot {what}. Server {ServerName} has been shutdown");
+        new($"Cannot {what}: server '{ServerName}' has been shut down");
 
     private async Task RunSetupAsync(CancellationToken cancellationToken)
     {

@@ -62,6 +62,22 @@ public abstract class ServerConfig
     public TimeSpan ShutdownGracePeriod { get; init; } = TimeSpan.FromSeconds(10);
 
     /// <summary>
+    /// Whether the server is to run; <see langword="true"/> by default. A disabled server stays configured (a directory
+    /// lists it, and a router answers its requests 503 rather than 404) but is never provisioned:
+    /// <see cref="ServerHost.ProvisionAsync{TConfig, TServer}"/> refuses it with a <see cref="ConfigException"/>.
+    /// </summary>
+    public bool Enabled { get; init; } = true;
+
+    /// <summary>
+    /// Where the configuration was read from, as a configuration path (<c>"ContextFlow:Servers:alpha.example"</c>), or
+    /// <see langword="null"/> for one built in code. When it is set, a <see cref="ConfigException"/> from
+    /// <see cref="Validate"/> is reported with each setting as a path under it: a setting named <c>"Registration.Enabled"</c>
+    /// becomes <c>"ContextFlow:Servers:alpha.example:Registration:Enabled"</c>, in <see cref="ConfigException.Settings"/>
+    /// and in the message. The configuration layer of the web package sets it for every server it reads.
+    /// </summary>
+    public string? ConfigurationPath { get; init; }
+
+    /// <summary>
     /// Checks the configuration as a whole and throws <see cref="ConfigException"/> naming every setting involved.
     /// Overrides call the base first. The base requires a <see cref="ServerName"/> that is not empty and has no
     /// white space, control characters or path separators (the name also names the server's log file).
@@ -102,6 +118,10 @@ public abstract class ServerConfig
                 try
                 {
                     Validate();
+                }
+                catch (ConfigException ex) when (!string.IsNullOrEmpty(ConfigurationPath))
+                {
+                    _failure = ExceptionDispatchInfo.Capture(ex.UnderPath(ConfigurationPath));
                 }
                 catch (Exception ex)
                 {

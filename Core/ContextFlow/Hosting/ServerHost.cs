@@ -17,52 +17,55 @@ namespace ContextFlow.Hosting;
 /// <remarks>
 /// <para>
 /// A failure at any step of provisioning shuts that server down, logs it in the server's context and reaches the
-/// caller as the exception; the other servers are untouched. Servers provisioned before <see cref="StartAsync"/>
-/// start when it is called; servers provisioned afterwards start at once. A server that shuts down by any path
-/// (<see cref="DeprovisionAsync"/>, its own <see cref="Server.ShutdownAsync"/>, a failed start) leaves the host and
-/// raises <see cref="ServerShutDown"/>.
+/// caller as the exception; the other servers are untouched. A server that shuts down before its provisioning
+/// completes (deprovisioned meanwhile, or the host shut down) fails the provisioning with
+/// <see cref="ProvisioningCanceledException"/>, whatever step it was at. Servers provisioned before
+/// <see cref="StartAsync"/> are set up and start when it is called; servers provisioned afterwards start at once.
 /// </para>
-/// <para>All members are thread-safe. Event handlers run on the thread that completed the step; an exception a handler
-/// throws is logged.</para>
+/// <para>
+/// Server names are compared ordinal-ignore-case, as host names are: <c>Alpha.Example</c> and <c>alpha.example</c> are
+/// one server. The events follow <see cref="Servers"/>: <see cref="ServerShutDown"/> is raised once for every server
+/// that leaves it, by whatever path (<see cref="DeprovisionAsync"/>, its own <see cref="Server.ShutdownAsync"/>, a failed
+/// step, the host's shutdown); <see cref="ServerProvisioned"/> is raised once a provisioning has completed, and for one
+/// server always before its <see cref="ServerShutDown"/>.
+/// </para>
+/// <para>All members are thread-safe. Event handlers run on the thread that completed the step, the events of one
+/// server one at a time; an exception a handler throws is logged.</para>
 /// </remarks>
 /// <example>
 /// <code>
 /// await using var host = new ServerHost();
-/// await host.ProvisionAsync(new TenantConfig { ServerName = "alpha.example" }, config => new TenantServer(config));
+/// await host.ProvisionAsync(new TenantConfig { ServerName = "alpha.example" }, (config, running) => new TenantServer(config, running));
 /// await host.StartAsync();                                 // the process is running: every server starts
-/// await host.ProvisionAsync(new TenantConfig { ServerName = "beta.example" }, config => new TenantServer(config));
+/// await host.ProvisionAsync(new TenantConfig { ServerName = "beta.example" }, (config, running) => new TenantServer(config, running));
 /// await host.DeprovisionAsync("alpha.example");            // beta keeps serving
 /// </code>
 /// </example>
-public sealed class ServerHost : IAsyncDisposable
+public sealed partial class ServerHost : IAsyncDisposable
 {
-    private const string ProvisionContextName = "provision";
-
     private readonly object _gate = new();
-    private readonly ConcurrentDictionary<string, Server> _servers = new(StringComparer.Ordinal);
-    private readonly HashSet<string> _provisioning = new(StringComparer.Ordinal);
-    private readonly Dictionary<Server, Task<Exception?>> _pendingStarts = new();
-    private readonly TaskCompletionSource _shutDown = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    // What routers read on every request, without a lock: the servers attached to an entry and not yet gone.
+    private readonly ConcurrentDictionary<string, Server> _servers = new(StringComparer.OrdinalIgnoreCase);
     private readonly int _maxConcurrentShutdowns = 16;
     private bool _started;
-    private bool _shuttingDown;
-    private Task? _shutdownRun;
+    private Task? _shutdown;
 
     /// <summary>Creates an empty host.</summary>
-    /// <param name="running">The signal the host marks in <see cref="StartAsync"/> and its servers' starts wait for;
-    /// <see cref="RunningSignal.Process"/> when <see langword="null"/>. Servers must be built with the same signal.</param>
+    /// <param name="running">The signal the host marks in <see cref="StartAsync"/>, which its servers' factories
+    /// receive; <see cref="RunningSignal.Process"/> when <see langword="null"/>.</param>
     public ServerHost(RunningSignal? running = null)
     {
         Running = running ?? RunningSignal.Process;
     }
 
-    /// <summary>Raised when a server has been provisioned (set up, and started if the host is running).</summary>
+    /// <summary>Raised when a server's provisioning has completed (set up, and started if the host is running).</summary>
     public event EventHandler<ServerEventArgs>? ServerProvisioned;
 
-    /// <summary>Raised when a hosted server has shut down, by whatever path, and has left the host.</summary>
+    /// <summary>Raised when a server has shut down, by whatever path, and has left <see cref="Servers"/>.</summary>
     public event EventHandler<ServerEventArgs>? ServerShutDown;
 
-    /// <summary>The running signal of this host: pass it to the constructor of every server it hosts.</summary>
+    /// <summary>The running signal of this host, which the factories of <see cref="ProvisionAsync{TConfig, TServer}"/> receive.</summary>
     public RunningSignal Running { get; }
 
     /// <summary>How many servers <see cref="ShutdownAsync"/> shuts down at once; 16 by default.</summary>
@@ -77,10 +80,13 @@ public sealed class ServerHost : IAsyncDisposable
         }
     }
 
-    /// <summary>The servers hosted now, by name; a server being shut down stays listed until it is done.</summary>
-    public IReadOnlyList<Server> Servers => [.. _servers.Values.OrderBy(s => s.ServerName, StringComparer.Ordinal)];
+    /// <summary>
+    /// The servers hosted now, by name: from the moment a provisioning has built its server (so a router can answer
+    /// "starting") until it has shut down (listed as <see cref="ServerState.ShuttingDown"/> meanwhile).
+    /// </summary>
+    public IReadOnlyList<Server> Servers => [.. _servers.Values.OrderBy(s => s.ServerName, StringComparer.OrdinalIgnoreCase)];
 
-    /// <summary>Finds a hosted server by name.</summary>
+    /// <summary>Finds a hosted server by name, ignoring case.</summary>
     /// <param name="serverName">The name.</param>
     /// <param name="server">The server, when hosted.</param>
     /// <returns>Whether the host holds a server of that name.</returns>
@@ -91,84 +97,99 @@ public sealed class ServerHost : IAsyncDisposable
     }
 
     /// <summary>
-    /// Validates <paramref name="config"/>, builds the server with <paramref name="factory"/>, sets it up and starts
-    /// it (waiting for the start when the host is running). On any failure the server is shut down and the exception
-    /// is rethrown; nothing of it stays in the host.
+    /// Validates <paramref name="config"/>, builds the server with <paramref name="factory"/>, sets it up and, when the
+    /// host is running, starts it. On any failure the server is shut down and the exception is rethrown; nothing of it
+    /// stays in the host.
     /// </summary>
     /// <typeparam name="TConfig">The configuration's type.</typeparam>
     /// <typeparam name="TServer">The server's type.</typeparam>
     /// <param name="config">The server's configuration; validated here, once.</param>
-    /// <param name="factory">Builds the server from the validated configuration, with <see cref="Running"/> as its
-    /// running signal; no I/O (that belongs in setup).</param>
+    /// <param name="factory">Builds a new server from the validated configuration and the host's <see cref="Running"/>
+    /// signal (pass it to the server's constructor); no I/O (that belongs in setup).</param>
     /// <param name="cancellationToken">Cancels provisioning; the half-provisioned server is shut down.</param>
     /// <returns>The provisioned server.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="config"/> or <paramref name="factory"/> is <see langword="null"/>.</exception>
-    /// <exception cref="ConfigException">The configuration is invalid; the factory was not called.</exception>
-    /// <exception cref="ServerAlreadyHostedException">A server of that name is hosted or being provisioned.</exception>
+    /// <exception cref="ConfigException">The configuration is invalid, or the server disabled; the factory was not called.</exception>
+    /// <exception cref="ServerAlreadyHostedException">A server of that name (ignoring case) is hosted or being provisioned.</exception>
+    /// <exception cref="ProvisioningCanceledException">The server shut down before provisioning completed (deprovisioned,
+    /// or the host shut down); it has finished shutting down.</exception>
     /// <exception cref="InvalidOperationException">The host is shutting down, or the factory broke its contract (a
-    /// server of another name, not new, or with another running signal).</exception>
+    /// server of another name, or not new).</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
-    public async Task<TServer> ProvisionAsync<TConfig, TServer>(TConfig config, Func<TConfig, TServer> factory, CancellationToken cancellationToken = default)
+    public async Task<TServer> ProvisionAsync<TConfig, TServer>(TConfig config, Func<TConfig, RunningSignal, TServer> factory, CancellationToken cancellationToken = default)
         where TConfig : ServerConfig
         where TServer : Server
     {
         ArgumentNullException.ThrowIfNull(config);
         ArgumentNullException.ThrowIfNull(factory);
         cancellationToken.ThrowIfCancellationRequested();
-        var name = config.ServerName;
+        Entry entry;
         try
         {
             config.EnsureValid();
-            Reserve(name);
+            if (!config.Enabled)
+            {
+                throw new ConfigException($"Server {config.ServerName} is disabled ({nameof(ServerConfig.Enabled)} is false)", nameof(ServerConfig.Enabled));
+            }
+
+            entry = Reserve(config.ServerName);
         }
         catch (Exception ex)
         {
-            LogRefused(name, ex);
+            LogRefused(config.ServerName, ex);
             throw;
         }
 
-        var server = await CreateAsync(config, factory).ConfigureAwait(false);
+        var server = await CreateAsync(entry, config, factory).ConfigureAwait(false);
         try
         {
             await server.SetupAsync(cancellationToken).ConfigureAwait(false);
-            var start = WatchStartAsync(server, server.StartAsync(cancellationToken));
-            bool waitForStart;
-            lock (_gate)
+            if (StartsNow(entry))
             {
-                waitForStart = _started || Running.IsRunning;
-                if (!waitForStart && !start.IsCompleted)
-                {
-                    _pendingStarts[server] = start;
-                }
-            }
-
-            if (waitForStart && await start.ConfigureAwait(false) is { } failure)
-            {
-                throw failure;
+                await server.StartAsync(cancellationToken).ConfigureAwait(false);
             }
 
             cancellationToken.ThrowIfCancellationRequested();
         }
-        catch
+        catch (Exception ex)
         {
+            var overtaken = IsShuttingDown(server) && !(ex is OperationCanceledException && cancellationToken.IsCancellationRequested);
             await server.ShutdownAsync().ConfigureAwait(false);
+            if (overtaken)
+            {
+                throw ProvisioningCanceledException.For(server.ServerName, ex);
+            }
+
             throw;
         }
 
-        Raise(ServerProvisioned, server);
+        if (!TryComplete(entry))
+        {
+            await server.ShutdownAsync().ConfigureAwait(false);
+            throw ProvisioningCanceledException.For(server.ServerName, null);
+        }
+
         return server;
     }
 
     /// <summary>Shuts one hosted server down and removes it; the others keep serving.</summary>
-    /// <param name="serverName">The server's name.</param>
-    /// <returns><see langword="true"/> once the server is shut down; <see langword="false"/> when no such server is hosted.</returns>
+    /// <param name="serverName">The server's name, ignoring case.</param>
+    /// <returns><see langword="true"/> once the server is shut down; <see langword="false"/> when no such server is hosted
+    /// (including a name whose provisioning has not built its server yet).</returns>
     /// <exception cref="ArgumentException"><paramref name="serverName"/> is null or empty.</exception>
     public async Task<bool> DeprovisionAsync(string serverName)
     {
         ArgumentException.ThrowIfNullOrEmpty(serverName);
-        if (!_servers.TryGetValue(serverName, out var server))
+        Server? server;
+        lock (_gate)
         {
-            return false;
+            if (!_entries.TryGetValue(serverName, out var entry) || entry.Server is null)
+            {
+                return false;
+            }
+
+            entry.Deprovisioned = true;
+            server = entry.Server;
         }
 
         await server.ShutdownAsync().ConfigureAwait(false);
@@ -176,8 +197,8 @@ public sealed class ServerHost : IAsyncDisposable
     }
 
     /// <summary>
-    /// Marks the process running (<see cref="RunningSignal.MarkRunning"/> on <see cref="Running"/>), which starts every
-    /// server provisioned so far, and waits for their starts. Servers that fail to start are shut down and removed; the
+    /// Marks the process running (<see cref="RunningSignal.MarkRunning"/> on <see cref="Running"/>), then starts every
+    /// server provisioned so far and waits for their starts. Servers that fail to start are shut down and removed; the
     /// others keep running. Calling it again does nothing.
     /// </summary>
     /// <returns>A task that ends when every waiting server has started.</returns>
@@ -185,10 +206,10 @@ public sealed class ServerHost : IAsyncDisposable
     /// <exception cref="AggregateException">Some servers failed to start (one inner exception each); they were shut down.</exception>
     public async Task StartAsync()
     {
-        Task<Exception?>[] pending;
+        List<Server> waiting;
         lock (_gate)
         {
-            if (_shuttingDown)
+            if (_shutdown is not null)
             {
                 throw new InvalidOperationException("Cannot start the host. It has been shut down");
             }
@@ -199,11 +220,11 @@ public sealed class ServerHost : IAsyncDisposable
             }
 
             _started = true;
-            pending = [.. _pendingStarts.Values];
+            waiting = TakeWaitingStartsLocked();
         }
 
         Running.MarkRunning();
-        var failures = (await Task.WhenAll(pending).ConfigureAwait(false)).OfType<Exception>().ToList();
+        var failures = (await Task.WhenAll(waiting.Select(StartHostedAsync)).ConfigureAwait(false)).OfType<Exception>().ToList();
         if (failures.Count > 0)
         {
             throw new AggregateException($"{failures.Count} servers failed to start and were shut down", failures);
@@ -219,108 +240,27 @@ public sealed class ServerHost : IAsyncDisposable
     {
         lock (_gate)
         {
-            if (_shuttingDown)
-            {
-                return _shutDown.Task;
-            }
-
-            _shuttingDown = true;
-            _shutdownRun = ShutdownAllAsync();
+            return _shutdown ??= ShutdownAllAsync();
         }
-
-        return _shutDown.Task;
     }
 
     /// <summary>Shuts every server down; the same as <see cref="ShutdownAsync"/>.</summary>
     /// <returns>A task that completes when every server is shut down.</returns>
     public ValueTask DisposeAsync() => new(ShutdownAsync());
 
-    private void Reserve(string name)
-    {
-        lock (_gate)
-        {
-            if (_shuttingDown)
-            {
-                throw new InvalidOperationException($"Cannot provision server {name}. The host has been shut down");
-            }
+    private static bool IsShuttingDown(Server server) => server.State is ServerState.ShuttingDown or ServerState.ShutDown;
 
-            if (_servers.ContainsKey(name) || !_provisioning.Add(name))
-            {
-                throw new ServerAlreadyHostedException(name, hosted: _servers.ContainsKey(name));
-            }
-        }
-    }
-
-    private async Task<TServer> CreateAsync<TConfig, TServer>(TConfig config, Func<TConfig, TServer> factory)
-        where TConfig : ServerConfig
-        where TServer : Server
-    {
-        var name = config.ServerName;
-        TServer? server = null;
-        try
-        {
-            server = factory(config) ?? throw new InvalidOperationException($"The factory for server {name} returned null");
-            if (server.State != ServerState.Created || server.ShutDownObserver is not null)
-            {
-                var reused = server;
-                server = null;
-                throw new InvalidOperationException($"The factory for server {name} returned server {reused.ServerName}, which is already {reused.State}");
-            }
-
-            if (!string.Equals(server.ServerName, name, StringComparison.Ordinal))
-            {
-                throw new InvalidOperationException($"The factory for server {name} built server {server.ServerName}");
-            }
-
-            if (!ReferenceEquals(server.Running, Running))
-            {
-                throw new InvalidOperationException(
-                    $"Server {name} was built with another RunningSignal than its host's; pass the host's Running to its constructor");
-            }
-
-            lock (_gate)
-            {
-                _provisioning.Remove(name);
-                if (_shuttingDown)
-                {
-                    throw new InvalidOperationException($"Cannot provision server {name}. The host has been shut down");
-                }
-
-                server.ShutDownObserver = OnServerShutDown;
-                _servers[name] = server;
-            }
-
-            return server;
-        }
-        catch (Exception ex)
-        {
-            lock (_gate)
-            {
-                _provisioning.Remove(name);
-            }
-
-            LogRefused(name, ex);
-            if (server is not null)
-            {
-                // A new server the host will not keep: shut it down so its clock and processes do not linger.
-                await server.ShutdownAsync().ConfigureAwait(false);
-            }
-
-            throw;
-        }
-    }
-
-    /// <summary>Waits for a server's start: a failure shuts the server down and is returned, not thrown.</summary>
-    private async Task<Exception?> WatchStartAsync(Server server, Task start)
+    /// <summary>Starts a server the host provisioned before it ran: a failure shuts the server down and is returned, not thrown.</summary>
+    private static async Task<Exception?> StartHostedAsync(Server server)
     {
         try
         {
-            await start.ConfigureAwait(false);
+            await server.StartAsync().ConfigureAwait(false);
             return null;
         }
-        catch (OperationCanceledException) when (server.State is ServerState.ShuttingDown or ServerState.ShutDown)
+        catch (Exception) when (IsShuttingDown(server))
         {
-            // Shut down before it could start: not a failure of the start.
+            // Shut down before or while it started: not a failure of the start.
             return null;
         }
         catch (Exception ex)
@@ -328,28 +268,11 @@ public sealed class ServerHost : IAsyncDisposable
             await server.ShutdownAsync().ConfigureAwait(false);
             return ex;
         }
-        finally
-        {
-            lock (_gate)
-            {
-                _pendingStarts.Remove(server);
-            }
-        }
-    }
-
-    private void OnServerShutDown(Server server)
-    {
-        _servers.TryRemove(new KeyValuePair<string, Server>(server.ServerName, server));
-        lock (_gate)
-        {
-            _pendingStarts.Remove(server);
-        }
-
-        Raise(ServerShutDown, server);
     }
 
     private async Task ShutdownAllAsync()
     {
+        // The caller's lock is released, and the caller gets its task, before any server's shutdown runs.
         await Task.Yield();
         try
         {
@@ -360,27 +283,6 @@ public sealed class ServerHost : IAsyncDisposable
         catch (Exception ex)
         {
             Log.ForContext<ServerHost>().Error(ex, "Shutting down the hosted servers failed");
-        }
-        finally
-        {
-            _shutDown.TrySetResult();
-        }
-    }
-
-    private void Raise(EventHandler<ServerEventArgs>? handler, Server server)
-    {
-        if (handler is null)
-        {
-            return;
-        }
-
-        try
-        {
-            handler(this, new ServerEventArgs(server));
-        }
-        catch (Exception ex)
-        {
-            Log.ForContext<ServerHost>().Error(ex, "A server event handler threw for server {ServerName}", server.ServerName);
         }
     }
 
@@ -394,7 +296,15 @@ public sealed class ServerHost : IAsyncDisposable
         // In a context of the server being provisioned, so the line reads as that server's.
         using (new LoggingContext(ProvisionContextName, string.IsNullOrEmpty(name) ? LoggingContext.Sentinel.ServerName : name).Enter())
         {
-            Log.ForContext<ServerHost>().Error(exception, "Failed to provision server {ServerName}", name);
+            if (exception is ConfigException)
+            {
+                // The caller's input, not a fault of the process: the message says what to change.
+                Log.ForContext<ServerHost>().Warning("Refused to provision server {ServerName}: {Reason}", name, exception.Message);
+            }
+            else
+            {
+                Log.ForContext<ServerHost>().Error(exception, "Failed to provision server {ServerName}", name);
+            }
         }
     }
 }

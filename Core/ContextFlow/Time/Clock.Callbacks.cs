@@ -15,10 +15,6 @@ public sealed partial class Clock
 
     // Callbacks admitted and still running their synchronous part; Shutdown waits for it to reach 0.
     private int _inFlight;
-    private int _shutdownWaiters;
-
-    // Set once the first Shutdown has cancelled everything; later calls wait for it.
-    private bool _cancelled;
 
     /// <summary>
     /// Admits a tracked callback, or refuses it once the clock is shutting down. The caller holds the lock, so the
@@ -70,12 +66,14 @@ public sealed partial class Clock
 
     private void ExitCallback()
     {
-        // Dekker with WaitForCallbacks: either it sees the count at 0, or this sees it waiting (both are full fences).
+        // Dekker with the shutdown's waits: either they see the count at 0, or this sees them waiting (both are full
+        // fences).
         if (Interlocked.Decrement(ref _inFlight) == 0 && Volatile.Read(ref _shutdownWaiters) > 0)
         {
             lock (_gate)
             {
                 Monitor.PulseAll(_gate);
+                CompleteDrainedLocked();
             }
         }
     }
@@ -92,38 +90,5 @@ public sealed partial class Clock
         }
 
         return false;
-    }
-
-    /// <summary>
-    /// Waits until the first Shutdown has cancelled everything and, unless this thread is inside one of this clock's
-    /// callbacks, until no callback is running its synchronous part. Nothing waited for here runs while holding the
-    /// lock: cancelling runs no user code, and callbacks only take the lock to leave.
-    /// </summary>
-    private void WaitForCallbacks(bool inside)
-    {
-        lock (_gate)
-        {
-            Interlocked.Increment(ref _shutdownWaiters);
-            try
-            {
-                while (!_cancelled || (!inside && Volatile.Read(ref _inFlight) > 0))
-                {
-                    Monitor.Wait(_gate);
-                }
-            }
-            finally
-            {
-                Interlocked.Decrement(ref _shutdownWaiters);
-            }
-        }
-    }
-
-    private void MarkCancelled()
-    {
-        lock (_gate)
-        {
-            _cancelled = true;
-            Monitor.PulseAll(_gate);
-        }
     }
 }

@@ -46,6 +46,25 @@ public sealed partial class Clock
     internal Task DelayUntrackedAsync(TimeSpan delay, CancellationToken cancellationToken) =>
         Sleep(delay, cancellationToken, tracked: false);
 
+    /// <summary>
+    /// Starts <paramref name="callback"/> in a fresh <c>"call_when_running"</c> context once the process is running, as
+    /// <see cref="CallWhenRunning(Action)"/> does, and lets its continuations keep that context. A failure of the
+    /// returned task is logged, as an exception the callback throws is. Neither the clock nor its
+    /// <see cref="Shutdown"/> waits for the task; work that shutdown must wait for belongs in a background process.
+    /// </summary>
+    /// <remarks>
+    /// An async lambda binds this overload (<c>clock.CallWhenRunning(async () => await WarmUpAsync())</c>); with only
+    /// the <see cref="Action"/> overload it would be an <c>async void</c> callback whose failure nobody sees.
+    /// </remarks>
+    /// <param name="callback">What to start.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="callback"/> is <see langword="null"/>.</exception>
+    /// <exception cref="InvalidOperationException">The clock has been shut down.</exception>
+    public void CallWhenRunning(Func<Task> callback)
+    {
+        ArgumentNullException.ThrowIfNull(callback);
+        CallWhenRunning(() => FreshContext.ObserveFailure(callback() ?? Task.CompletedTask, CallWhenRunningName));
+    }
+
     internal void RunWhenRunningCallback(Action callback)
     {
         if (TryAdmit())
@@ -109,7 +128,7 @@ public sealed partial class Clock
         {
             if (_isShutdown && (tracked || throwIfShutdown))
             {
-                return throwIfShutdown ? throw new InvalidOperationException("Cannot start delayed call. Clock has been shutdown") : null;
+                return throwIfShutdown ? throw ShutDownError("start delayed call") : null;
             }
 
             if (tracked)
@@ -140,7 +159,7 @@ public sealed partial class Clock
         {
             if (_isShutdown)
             {
-                throw new InvalidOperationException("Cannot start looping call. Clock has been shutdown");
+                throw ShutDownError("start looping call");
             }
 
             _loopingCalls.Add(loop);
@@ -156,8 +175,26 @@ public sealed partial class Clock
     }
 
     /// <summary>Creates an armed one-shot timer that captures none of the caller's AsyncLocals.</summary>
-    [ContextBoundary("The one place the Clock creates raw timers: flow is suppressed so callbacks never see the scheduler's context")]
+    /// <remarks>
+    /// A provider other than <see cref="TimeProvider.System"/> may run due callbacks inline, on the thread creating a
+    /// timer (FakeTimeProvider does, for whatever is due when a timer is added). That thread is then the provider's
+    /// timer thread for a moment, so it creates the timer from the sentinel: a callback run there starts as it would on
+    /// a real timer thread, and is not reported as having inherited the context of whoever happened to schedule.
+    /// </remarks>
     internal ITimer CreateTimer(TimerCallback callback, object state, TimeSpan dueTime)
+    {
+        if (ReferenceEquals(TimeProvider, TimeProvider.System))
+        {
+            return CreateTimerWithoutFlow(callback, state, dueTime);
+        }
+
+        var request = new TimerRequest(this, callback, state, dueTime);
+        FreshContext.Run(static r => ((TimerRequest)r!).Create(), request);
+        return request.Timer!;
+    }
+
+    [ContextBoundary("The one place the Clock creates raw timers: flow is suppressed so callbacks never see the scheduler's context")]
+    private ITimer CreateTimerWithoutFlow(TimerCallback callback, object state, TimeSpan dueTime)
     {
         if (ExecutionContext.IsFlowSuppressed())
         {
@@ -169,6 +206,9 @@ public sealed partial class Clock
             return TimeProvider.CreateTimer(callback, state, dueTime, Timeout.InfiniteTimeSpan);
         }
     }
+
+    private InvalidOperationException ShutDownError(string what) =>
+        new($"Cannot {what}: server '{ServerName}' has been shut down");
 
     internal void Untrack(DelayedCall call)
     {
@@ -207,5 +247,13 @@ public sealed partial class Clock
         {
             _loopingCalls.Remove(loop);
         }
+    }
+
+    /// <summary>A timer to create from the empty execution context (see <see cref="CreateTimer"/>).</summary>
+    private sealed class TimerRequest(Clock clock, TimerCallback callback, object state, TimeSpan dueTime)
+    {
+        public ITimer? Timer { get; private set; }
+
+        public void Create() => Timer = clock.CreateTimerWithoutFlow(callback, state, dueTime);
     }
 }

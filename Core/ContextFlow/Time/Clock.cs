@@ -61,7 +61,7 @@ public sealed partial class Clock
     /// <summary>Creates the clock of one server.</summary>
     /// <param name="timeProvider">Where time comes from: <see cref="TimeProvider.System"/>, or a fake in tests.</param>
     /// <param name="serverName">The server every callback's context is attributed to.</param>
-    /// <param name="running">When the process counts as running for <see cref="CallWhenRunning"/>; <see cref="RunningSignal.Process"/> when <see langword="null"/>.</param>
+    /// <param name="running">When the process counts as running for <see cref="CallWhenRunning(Action)"/>; <see cref="RunningSignal.Process"/> when <see langword="null"/>.</param>
     /// <exception cref="ArgumentNullException"><paramref name="timeProvider"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentException"><paramref name="serverName"/> is null or empty.</exception>
     public Clock(TimeProvider timeProvider, string serverName, RunningSignal? running = null)
@@ -213,7 +213,7 @@ public sealed partial class Clock
             // admitted to run now, or refused.
             if (_isShutdown)
             {
-                throw new InvalidOperationException("Cannot start call when running. Clock has been shutdown");
+                throw ShutDownError("start call when running");
             }
 
             if (_running.TryAdd(this, callback))
@@ -225,66 +225,5 @@ public sealed partial class Clock
         }
 
         RunAdmitted(s_runWhenRunning, (this, callback));
-    }
-
-    /// <summary>
-    /// Cancels every tracked delayed call, stops every looping call, ends pending sleeps as cancelled and drops waiting
-    /// <see cref="CallWhenRunning"/> callbacks. Afterwards scheduling throws <see cref="InvalidOperationException"/>
-    /// (<see cref="SleepAsync"/> returns a cancelled task). Calling it again, from any thread, waits as the first call
-    /// does and changes nothing more.
-    /// </summary>
-    /// <remarks>
-    /// <para>
-    /// <b>The guarantee.</b> Once <see cref="Shutdown"/> returns, no callback of this clock starts, and none is still
-    /// running its synchronous part on another thread. That covers delayed calls (both overloads), looping calls
-    /// (including a <see cref="LoopingCallNow(TimeSpan, Func{Task})"/> whose first run was about to start),
-    /// <see cref="CallWhenRunning"/> callbacks, the timeouts of <c>TimeoutAsync</c>, and timer callbacks that the
-    /// provider has already dispatched to a thread but that have not started yet: those are dropped. Calls made with
-    /// <c>cancelOnShutdown: false</c> are outside it: they run even after shutdown.
-    /// </para>
-    /// <para>
-    /// <b>Runs in progress are not interrupted.</b> A callback that has started runs on: Shutdown waits for the
-    /// synchronous part of callbacks running on other threads to return (as disposing a
-    /// <see cref="CancellationTokenRegistration"/> waits for its callback), and does not wait for the task an async
-    /// callback returned, which goes on after Shutdown has returned. So do not call Shutdown while holding a lock that a
-    /// callback may wait for.
-    /// </para>
-    /// <para>
-    /// <b>From inside a callback.</b> Called from one of this clock's own callbacks, Shutdown does not wait for other
-    /// callbacks in progress (it cannot wait for itself, and two callbacks shutting the clock down at once must not wait
-    /// for each other); it still returns only once nothing new can start.
-    /// </para>
-    /// </remarks>
-    public void Shutdown()
-    {
-        DelayedCall? delayedCalls = null;
-        LoopingCallRunner[]? loopingCalls = null;
-        lock (_gate)
-        {
-            if (!_isShutdown)
-            {
-                _isShutdown = true;
-                delayedCalls = _delayedCalls.Detach();
-                loopingCalls = [.. _loopingCalls];
-                _loopingCalls.Clear();
-            }
-        }
-
-        if (loopingCalls is not null)
-        {
-            // Outside the lock: disposing a timer is the provider's code. Loops first, so that a run whose sleep ends
-            // cancelled below finds its loop already stopped. The detached chain is ours alone now.
-            foreach (var loop in loopingCalls)
-            {
-                loop.StopCore();
-            }
-
-            TrackedCalls.CancelAll(delayedCalls);
-
-            _running.RemoveAll(this);
-            MarkCancelled();
-        }
-
-        WaitForCallbacks(inside: IsInsideCallback());
     }
 }

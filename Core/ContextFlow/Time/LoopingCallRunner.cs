@@ -26,6 +26,7 @@ internal sealed class LoopingCallRunner : ILoopingCall
     // disposes it; whoever takes it out of this field disposes it.
     private ITimer? _timer;
     private int _tick;
+    private volatile bool _inCallback;
     private bool _running = true;
 
     // When the next run is due, as time elapsed since the start (ticks).
@@ -40,6 +41,11 @@ internal sealed class LoopingCallRunner : ILoopingCall
     }
 
     public TimeSpan Interval { get; }
+
+    /// <summary>Whether a run is in its synchronous part now (for naming a run that holds up a shutdown).</summary>
+    internal bool IsInCallback => _inCallback;
+
+    internal string CallbackName => Time.CallbackName.Of((Delegate)_callback);
 
     public bool IsRunning
     {
@@ -136,6 +142,7 @@ internal sealed class LoopingCallRunner : ILoopingCall
     {
         var context = FreshContext.Switch(Clock.LoopingCallName, _clock.ServerName);
         Task run;
+        _inCallback = true;
         try
         {
             run = _callback is Action action ? RunAction(action) : ((Func<Task>)_callback)() ?? Task.CompletedTask;
@@ -143,6 +150,10 @@ internal sealed class LoopingCallRunner : ILoopingCall
         catch (Exception ex)
         {
             run = Task.FromException(ex);
+        }
+        finally
+        {
+            _inCallback = false;
         }
 
         FreshContext.CheckStillCurrent(context);

@@ -5,7 +5,7 @@ namespace ContextFlow.Time;
 
 /// <summary>
 /// Whether the process has finished starting up ("the reactor is running"). Callbacks registered with
-/// <see cref="Clock.CallWhenRunning"/> before that moment run when <see cref="MarkRunning"/> is called; callbacks
+/// <see cref="Clock.CallWhenRunning(Action)"/> before that moment run when <see cref="MarkRunning"/> is called; callbacks
 /// registered afterwards run at once, which is what a server provisioned into an already running process needs.
 /// </summary>
 /// <remarks>

@@ -5,10 +5,23 @@ namespace ContextFlow.Time;
 
 /// <summary>
 /// The task behind <see cref="Clock.SleepAsync"/>: a <see cref="DelayedCall"/> completes it when it fires, and it ends
-/// cancelled when its token is cancelled or the call is cancelled (by shutdown, for a tracked sleep). Continuations run
-/// asynchronously, so the sleeper never resumes inline on the timer thread (or inside a FakeTimeProvider's
-/// <c>Advance</c>); it resumes in its own captured context.
+/// cancelled when its token is cancelled or the call is cancelled (by shutdown, for a tracked sleep).
 /// </summary>
+/// <remarks>
+/// <para>
+/// A sleep that is over resumes its sleeper on the thread that fired the timer, as <c>Task.Delay</c> does: a pool thread
+/// for the system's timers, and the thread advancing time for an inline provider (FakeTimeProvider). The latter is
+/// what keeps fake time deterministic: a process that sleeps in a loop re-arms its next sleep from inside the
+/// provider's own round of due timers, so it never competes with the thread driving time for running them (the
+/// provider lets one thread at a time run due timers, and a loser returns without running any). Awaiting restores the
+/// sleeper's own execution context, so nothing of the timer thread's reaches it.
+/// </para>
+/// <para>
+/// A sleep ended by the clock's shutdown completes on the thread pool instead, so that shutting a clock down never runs
+/// a sleeper's code on the thread shutting it down. A sleep ended by its token completes on the cancelling thread, as
+/// with any token-cancelled wait in .NET.
+/// </para>
+/// </remarks>
 internal sealed class SleepPromise : TaskCompletionSource
 {
     private readonly CancellationToken _cancellationToken;
@@ -16,7 +29,7 @@ internal sealed class SleepPromise : TaskCompletionSource
     private DelayedCall? _call;
 
     public SleepPromise(CancellationToken cancellationToken)
-        : base(TaskCreationOptions.RunContinuationsAsynchronously)
+        : base(TaskCreationOptions.None)
     {
         _cancellationToken = cancellationToken;
     }
@@ -32,29 +45,32 @@ internal sealed class SleepPromise : TaskCompletionSource
 
         Volatile.Write(ref _call, call);
         _registration = _cancellationToken.UnsafeRegister(static s => ((SleepPromise)s!).OnTokenCancelled(), this);
-        if (Task.IsCompleted)
+        if (!call.IsActive)
         {
-            // Ended before the registration existed: nothing will dispose it otherwise.
+            // Fired or cancelled before the registration existed: nothing will dispose it otherwise.
             _registration.Dispose();
         }
     }
 
-    /// <summary>The wait is over.</summary>
+    /// <summary>The wait is over. The call's state word lets exactly one of this and <see cref="Cancelled"/> run.</summary>
     public void Wake()
     {
-        if (TrySetResult())
-        {
-            _registration.Dispose();
-        }
+        _registration.Dispose();
+        TrySetResult();
     }
 
-    /// <summary>The call was cancelled (by the token, or by the clock shutting down).</summary>
+    /// <summary>The call was cancelled: by the token, or by the clock shutting down.</summary>
+    [ContextBoundary("Completes a sleep ended by shutdown on the pool, so no sleeper's code runs on the thread shutting the clock down")]
     public void Cancelled()
     {
-        var cancelledByToken = _cancellationToken.IsCancellationRequested;
-        if (cancelledByToken ? TrySetCanceled(_cancellationToken) : TrySetCanceled())
+        _registration.Dispose();
+        if (_cancellationToken.IsCancellationRequested)
         {
-            _registration.Dispose();
+            TrySetCanceled(_cancellationToken);
+        }
+        else
+        {
+            ThreadPool.UnsafeQueueUserWorkItem(static promise => promise.TrySetCanceled(), this, preferLocal: false);
         }
     }
 

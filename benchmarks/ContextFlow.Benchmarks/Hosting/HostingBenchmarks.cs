@@ -47,7 +47,7 @@ public class HostingBenchmarks
         await host.StartAsync();
         for (var i = 0; i < Servers; i++)
         {
-            await host.ProvisionAsync(new BenchConfig { ServerName = $"s{i}.example", Busy = Busy }, c => new BenchServer(c, running));
+            await host.ProvisionAsync(new BenchConfig { ServerName = $"s{i}.example", Busy = Busy }, (c, _) => new BenchServer(c, running));
         }
 
         for (var i = 0; i < Servers; i++)

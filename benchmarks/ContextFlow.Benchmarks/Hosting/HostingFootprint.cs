@@ -42,7 +42,7 @@ internal static class HostingFootprint
         var watch = Stopwatch.StartNew();
         for (var i = 0; i < count; i++)
         {
-            await host.ProvisionAsync(new BenchConfig { ServerName = $"s{i}.example", Busy = true }, c => new BenchServer(c, running));
+            await host.ProvisionAsync(new BenchConfig { ServerName = $"s{i}.example", Busy = true }, (c, _) => new BenchServer(c, running));
         }
 
         var provision = watch.Elapsed;

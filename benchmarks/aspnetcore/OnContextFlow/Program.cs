@@ -35,7 +35,7 @@ app.MapGet("/rooms/{room}", (string room, HttpContext http, ILogger<Bench> logge
 var host = app.Services.GetRequiredService<ServerHost>();
 foreach (var i in Enumerable.Range(0, 10))
 {
-    await host.ProvisionAsync(new BenchConfig { ServerName = $"t{i}.localhost" }, config => new BenchServer(config, host.Running));
+    await host.ProvisionAsync(new BenchConfig { ServerName = $"t{i}.localhost" }, (config, _) => new BenchServer(config, host.Running));
 }
 
 await app.RunAsync();

@@ -4,20 +4,21 @@ using ContextFlow.Hosting;
 using Serilog.Core;
 using Serilog.Events;
 
-namespace ContextFlow.AspNetCore;
+namespace ContextFlow;
 
 /// <summary>
-/// Sends each hosted server's events to a sink of its own (a file, through <c>Serilog.Sinks.File</c>), opened on the
-/// server's first event and disposed — the file closed — when the server shuts down and leaves its
-/// <see cref="ServerHost"/>. <c>Serilog.Sinks.Map</c> keeps a sink per key too, but cannot close one key's sink when its
-/// server goes, which is the part written here.
+/// Sends each server's events to a sink of its own (a file, through <c>Serilog.Sinks.File</c>), opened on the server's
+/// first event and disposed — the file closed — when the server shuts down. <c>Serilog.Sinks.Map</c> keeps a sink per
+/// key too, but cannot close one key's sink when its server goes, which is the part written here.
 /// </summary>
 /// <remarks>
 /// <para>
-/// An event goes to a server's sink when its <c>ServerName</c> property names a server the host holds now; other
-/// events (the sentinel, a configuration refused before any server existed, a server that has left) go nowhere here,
-/// so a log file is only ever named after a validated server name. Once a server has shut down, its late events are
-/// dropped rather than reopening the file; the same name provisioned again opens it again (appending).
+/// An event goes to a server's sink when its <c>ServerName</c> property names a server alive in the process (built, and
+/// not yet shut down: whoever hosts it, a <see cref="ServerHost"/>, an Orleans silo or the application's own code).
+/// Other events (the sentinel, a configuration refused before any server existed, a server that has gone) go nowhere
+/// here, so a file is only ever named after a validated server name. Once the last instance of a name has shut down its
+/// file is closed and late events are dropped rather than reopening it; the name alive again opens it again
+/// (appending). Names are compared ignoring case, as everywhere: one server, one file.
 /// </para>
 /// <para>Thread-safe: events of one server are written one at a time, different servers' in parallel.</para>
 /// </remarks>
@@ -27,16 +28,14 @@ internal sealed class ServerFileSink : ILogEventSink, IDisposable
     private const string ServerNameProperty = "ServerName";
 
     private readonly object _gate = new();
-    private readonly ServerHost _host;
     private readonly Func<string, ILogEventSink> _open;
-    private readonly Dictionary<string, Entry> _entries = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Entry> _entries = new(StringComparer.OrdinalIgnoreCase);
     private bool _disposed;
 
-    public ServerFileSink(ServerHost host, Func<string, ILogEventSink> open)
+    public ServerFileSink(Func<string, ILogEventSink> open)
     {
-        _host = host;
         _open = open;
-        _host.ServerShutDown += OnServerShutDown;
+        LiveServers.NameEnded += OnNameEnded;
     }
 
     /// <summary>The servers whose sink is open now.</summary>
@@ -62,18 +61,15 @@ internal sealed class ServerFileSink : ILogEventSink, IDisposable
 
     public void Emit(LogEvent logEvent)
     {
-        if (!logEvent.Properties.TryGetValue(ServerNameProperty, out var property) ||
-            property is not ScalarValue { Value: string name } || !_host.TryGetServer(name, out var server))
+        if (logEvent.Properties.TryGetValue(ServerNameProperty, out var property) && property is ScalarValue { Value: string name })
         {
-            return;
+            EntryFor(name)?.Emit(logEvent);
         }
-
-        EntryFor(name, server.InstanceId)?.Emit(logEvent);
     }
 
     public void Dispose()
     {
-        _host.ServerShutDown -= OnServerShutDown;
+        LiveServers.NameEnded -= OnNameEnded;
         List<Entry> entries;
         lock (_gate)
         {
@@ -88,10 +84,8 @@ internal sealed class ServerFileSink : ILogEventSink, IDisposable
         }
     }
 
-    private Entry? EntryFor(string name, string instanceId)
+    private Entry? EntryFor(string name)
     {
-        Entry? replaced = null;
-        Entry? entry;
         lock (_gate)
         {
             if (_disposed)
@@ -99,28 +93,30 @@ internal sealed class ServerFileSink : ILogEventSink, IDisposable
                 return null;
             }
 
-            if (_entries.TryGetValue(name, out entry) && entry.InstanceId == instanceId)
+            if (_entries.TryGetValue(name, out var entry) && !entry.Closed)
             {
                 return entry;
             }
 
-            // A new life of the name: the old one's sink (if its shutdown was missed) makes way.
-            replaced = entry;
-            entry = new Entry(instanceId, _open(name));
-            _entries[name] = entry;
-        }
+            // Checked under the sink's lock, which the end of a name also takes: a name that is alive here gets its
+            // file, and its end (which follows) closes it.
+            if (!LiveServers.IsLive(name))
+            {
+                return null;
+            }
 
-        replaced?.Close();
-        return entry;
+            entry = new Entry(_open(name));
+            _entries[name] = entry;
+            return entry;
+        }
     }
 
-    private void OnServerShutDown(object? sender, ServerEventArgs e)
+    private void OnNameEnded(string name)
     {
         Entry? entry;
         lock (_gate)
         {
-            // The entry stays, closed, so that late events of this life do not open the file again.
-            if (!_entries.TryGetValue(e.Server.ServerName, out entry) || entry.InstanceId != e.Server.InstanceId)
+            if (!_entries.Remove(name, out entry))
             {
                 return;
             }
@@ -129,11 +125,9 @@ internal sealed class ServerFileSink : ILogEventSink, IDisposable
         entry.Close();
     }
 
-    private sealed class Entry(string instanceId, ILogEventSink sink)
+    private sealed class Entry(ILogEventSink sink)
     {
         private readonly object _gate = new();
-
-        public string InstanceId { get; } = instanceId;
 
         public bool Closed { get; private set; }
 
