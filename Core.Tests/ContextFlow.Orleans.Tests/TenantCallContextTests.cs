@@ -2,6 +2,8 @@ using System.Linq;
 using System.Threading.Tasks;
 using ContextFlow.Orleans.Tests.Support;
 using ContextFlow.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans;
 
 namespace ContextFlow.Orleans.Tests;
 
@@ -63,6 +65,72 @@ public sealed class TenantCallContextTests : ClusterFixture
         var seen = await InRequestAsync("GET-3", () => Cluster.Client.GetGrain<ITestTenant>("alpha.example").CallFromBackgroundAsync("beta.example"));
 
         Assert.That((seen.ContextServer, seen.RequestId), Is.EqualTo(("beta.example", (string?)null)));
+    }
+
+    [Test]
+    public async Task CallInRequest_CarriesTheRequestAsOneEntry_OnToThePlainGrainsTheTenantCalls()
+    {
+        var seen = await InRequestAsync("GET-5", () => Cluster.Client.GetGrain<ITestTenant>("alpha.example").HandleAsync("GET-5", null, 5));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(seen.Carried, Is.EqualTo(new[] { "ContextFlow.Request=5:GET-5@tester:edge" }));
+            Assert.That(seen.Probe!.Carried, Is.EqualTo(seen.Carried));
+        });
+    }
+
+    [Test]
+    public async Task CallsWithoutRequest_AddNothingToRequestContext()
+    {
+        var tenant = Cluster.Client.GetGrain<ITestTenant>("alpha.example");
+        var fromSentinel = await tenant.HandleAsync("", null, 6);
+        CallObservation fromContext;
+        using (new LoggingContext("job", "edge.example").Enter())
+        {
+            fromContext = await tenant.HandleAsync("", null, 6);
+        }
+
+        var plain = await Cluster.Client.GetGrain<IProbe>(6).CheckAsync();
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(fromSentinel.Carried, Is.Empty, "a client call from no context");
+            Assert.That(fromContext.Carried, Is.Empty, "a client call from a context without a request");
+            Assert.That(fromSentinel.Probe!.Carried, Is.Empty, "a tenant's call without a request");
+            Assert.That(plain.Carried, Is.Empty, "a plain grain's call");
+        });
+    }
+
+    [Test]
+    public void SiloWithContextFlow_InstallsNoSiloWideFilter_TenantGrainsAreTheirOwnIncomingFilter()
+    {
+        var services = Cluster.Silos.Select(silo => silo.SiloHost.Services).ToList();
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(services.SelectMany(s => s.GetServices<IIncomingGrainCallFilter>()), Is.Empty, "calls to plain grains take no filter path");
+            Assert.That(services.SelectMany(s => s.GetServices<IOutgoingGrainCallFilter>()), Is.Empty, "calls out of a silo take no filter path");
+            Assert.That(typeof(IIncomingGrainCallFilter).IsAssignableFrom(typeof(TestTenantGrain)));
+        });
+    }
+
+    [Test]
+    public async Task SiloCodeInARequest_SendsNoRequest_ByDefault()
+    {
+        var seen = await InRequestAsync("GET-6", () => SiloGrains.GetGrain<ITestTenant>("alpha.example").EchoAsync("GET-6"));
+
+        Assert.That((seen.ContextServer, seen.RequestId, seen.Carried), Is.EqualTo(("alpha.example", (string?)null, System.Array.Empty<string>())));
+    }
+
+    [Test]
+    public async Task OwnContextMadeInsideACall_CarriesTheCallsRequest_ByDefault()
+    {
+        var tenant = Cluster.Client.GetGrain<ITestTenant>("alpha.example");
+
+        var withOwnRequest = await InRequestAsync("GET-8", () => tenant.CallFromOwnContextAsync("beta.example", "job-1"));
+        var withoutRequest = await InRequestAsync("GET-9", () => tenant.CallFromOwnContextAsync("beta.example", null));
+
+        Assert.That((withOwnRequest.RequestId, withoutRequest.RequestId), Is.EqualTo(("GET-8", "GET-9")));
     }
 
     [Test]

@@ -18,8 +18,8 @@ public static class ContextFlowClientBuilderExtensions
     /// <summary>
     /// Sends the current <see cref="LoggingContext"/>'s <see cref="RequestInfo.RequestId"/> and
     /// <see cref="RequestInfo.Requester"/> with every grain call the client makes, in Orleans'
-    /// <see cref="Runtime.RequestContext"/>, where the silo's <c>AddContextFlow()</c> reads them back. Calling it again
-    /// adds nothing.
+    /// <see cref="Runtime.RequestContext"/> (as one entry, see <c>docs/orleans.md</c>), where the tenant grains read them
+    /// back. Calling it again adds nothing.
     /// </summary>
     /// <param name="builder">The client builder.</param>
     /// <returns>The same builder.</returns>

@@ -1,4 +1,3 @@
-using System;
 using System.Threading.Tasks;
 using Orleans;
 using Orleans.Runtime;
@@ -6,16 +5,16 @@ using Orleans.Runtime;
 namespace ContextFlow.Orleans;
 
 /// <summary>
-/// The outgoing grain-call filter, on clients and silos: the caller's <see cref="RequestInfo"/> (its request id and
-/// requester) travels with the call in Orleans' <see cref="RequestContext"/>, where the callee's
-/// <see cref="TenantCallFilter"/> reads it back.
+/// The outgoing grain-call filter of clients (and of silos whose own code starts requests,
+/// <see cref="ContextFlowSiloOptions.SendRequestsFromSiloCode"/>): the caller's <see cref="RequestInfo"/> (its request
+/// id and requester) travels with the call in Orleans' <see cref="RequestContext"/>, as one
+/// <see cref="CarriedRequest"/>, where the callee's <see cref="TenantCallFilter"/> reads it back.
 /// </summary>
 /// <remarks>
 /// <para>
-/// In a context of ContextFlow's, the values reflect it: set when it has a request, removed when it has none. Orleans
-/// propagates <see cref="RequestContext"/> along a call chain by itself, so without the removal a fresh context of a
-/// tenant (a <c>"call_later"</c> callback, a context the tenant's code made) started inside a grain call would pass the
-/// id of that call on to calls that are not part of its request. In the sentinel (a plain grain's call, code outside
+/// In a context of ContextFlow's, the value reflects it: set when it has a request, removed when it has none. Orleans
+/// propagates <see cref="RequestContext"/> along a call chain by itself, so without the removal a context without a
+/// request made inside a call would pass the id of that call on. In the sentinel (a plain grain's call, code outside
 /// any context) nothing is changed: Orleans' propagation carries the request on through grains that are no tenants.
 /// </para>
 /// <para>
@@ -25,18 +24,6 @@ namespace ContextFlow.Orleans;
 /// </remarks>
 internal sealed class RequestContextFilter : IOutgoingGrainCallFilter
 {
-    /// <summary>The <see cref="RequestContext"/> key of the request id.</summary>
-    internal const string RequestIdKey = "ContextFlow.RequestId";
-
-    /// <summary>The <see cref="RequestContext"/> key of the requester.</summary>
-    internal const string RequesterKey = "ContextFlow.Requester";
-
-    /// <summary>The request the current call carries, as the caller's context had it; <see langword="null"/> when none.</summary>
-    public static RequestInfo? Incoming() =>
-        RequestContext.Get(RequestIdKey) is string id && id.Length > 0
-            ? new RequestInfo(id, Requester: RequestContext.Get(RequesterKey) as string)
-            : null;
-
     public Task Invoke(IOutgoingGrainCallContext context)
     {
         var current = LoggingContext.Current;
@@ -48,35 +35,29 @@ internal sealed class RequestContextFilter : IOutgoingGrainCallFilter
         }
 
         var request = current.Request;
-        if (string.Equals(RequestContext.Get(RequestIdKey) as string, request?.RequestId, StringComparison.Ordinal) &&
-            string.Equals(RequestContext.Get(RequesterKey) as string, request?.Requester, StringComparison.Ordinal))
+        if (CarriedRequest.Matches(RequestContext.Get(CarriedRequest.Key) as string, request))
         {
             // The usual case inside a grain call: the request came in with the call and goes on unchanged.
             return context.Invoke();
         }
 
-        return InvokeWithAsync(context, request);
+        return InvokeWithAsync(context, CarriedRequest.Encode(request));
     }
 
     // Async on purpose: RequestContext lives in an AsyncLocal, so what is set here reaches the message Orleans sends
     // from inside context.Invoke() and is undone when this method returns; the caller's own RequestContext is untouched.
     // No ConfigureAwait(false) in grain-call code: on a silo the continuation belongs on the activation's scheduler.
-    private static async Task InvokeWithAsync(IOutgoingGrainCallContext context, RequestInfo? request)
+    private static async Task InvokeWithAsync(IOutgoingGrainCallContext context, string? carried)
     {
-        Put(RequestIdKey, request?.RequestId);
-        Put(RequesterKey, request?.Requester);
-        await context.Invoke();
-    }
-
-    private static void Put(string key, string? value)
-    {
-        if (string.IsNullOrEmpty(value))
+        if (carried is null)
         {
-            RequestContext.Remove(key);
+            RequestContext.Remove(CarriedRequest.Key);
         }
         else
         {
-            RequestContext.Set(key, value);
+            RequestContext.Set(CarriedRequest.Key, carried);
         }
+
+        await context.Invoke();
     }
 }

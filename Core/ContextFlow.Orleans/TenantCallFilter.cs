@@ -1,4 +1,3 @@
-using System;
 using System.Collections.Concurrent;
 using System.Reflection;
 using System.Threading.Tasks;
@@ -8,14 +7,17 @@ using Orleans;
 namespace ContextFlow.Orleans;
 
 /// <summary>
-/// The incoming grain-call filter of a silo: every call to a tenant grain runs in a new <see cref="LoggingContext"/>
-/// of the tenant's server, named after the call (<c>"{Interface}.{Method}"</c>), a child of the server's
-/// <see cref="Server.Totals"/>, carrying the request the caller sent (<see cref="RequestContextFilter"/>).
+/// What every call to a tenant grain runs in: a new <see cref="LoggingContext"/> of the tenant's server, named after
+/// the call (<c>"{Interface}.{Method}"</c>), a child of the server's <see cref="Server.Totals"/>, carrying the request
+/// the caller sent (<see cref="CarriedRequest"/>). <see cref="TenantGrain{TConfig, TServer}"/> is its own incoming
+/// call filter and runs its calls through here.
 /// </summary>
 /// <remarks>
 /// <para>
-/// Calls to other grains pass through untouched and run in the sentinel, as Orleans starts them: the filter adds a
-/// context only where it knows the server, and the caller's context never crosses a call (only its request does).
+/// A filter of the tenant grain rather than of the silo: Orleans takes its filter path (an invoker object and a
+/// pipeline per call) for a grain only when a silo-wide filter is installed or the grain is a filter itself, so calls
+/// to every other grain of a silo with ContextFlow cost what they cost without it, and run in the sentinel, as Orleans
+/// starts them. The caller's context never crosses a call (only its request does).
 /// </para>
 /// <para>
 /// Orleans runs each call on its activation's scheduler, on whatever pool thread is free. The context flows with the
@@ -24,44 +26,35 @@ namespace ContextFlow.Orleans;
 /// next call it runs, of any grain, sees none of this one's context.
 /// </para>
 /// </remarks>
-internal sealed class TenantCallFilter : IIncomingGrainCallFilter
+internal static class TenantCallFilter
 {
     // "{Interface}.{Method}" per interface method, built once: a call should not pay for a string concatenation.
     private static readonly ConcurrentDictionary<MethodInfo, string> s_names = new();
 
-    public Task Invoke(IIncomingGrainCallContext context)
-    {
-        // context.Grain is the object the call lands on: a call to one of the tenant's own interfaces has the grain
-        // itself; a call to a runtime extension of the activation (deactivation, migration) does not.
-        if (context.Grain is not ITenantGrain { ActiveServer: { } server })
-        {
-            return context.Invoke();
-        }
-
-        return InvokeInContextAsync(context, server);
-    }
+    /// <summary>
+    /// Runs a call to <paramref name="grain"/> in a context of <paramref name="server"/>: a call to one of the grain's
+    /// own interfaces, while it has a server. Calls to runtime extensions of the activation (deactivation, migration),
+    /// whose target is not the grain itself, and calls before activation has finished pass through untouched.
+    /// </summary>
+    public static Task Invoke(IIncomingGrainCallContext context, object grain, Server? server) =>
+        server is not null && ReferenceEquals(context.Request.GetTarget(), grain)
+            ? InvokeInContextAsync(context, server)
+            : context.Invoke();
 
     /// <summary>The context name of a call: the interface's name without its namespace or generic arity, a dot, the method.</summary>
     internal static string NameOf(MethodInfo method) => s_names.GetOrAdd(method, static m =>
     {
         var type = m.DeclaringType?.Name ?? "Grain";
-        var tick = type.IndexOf('`', StringComparison.Ordinal);
+        var tick = type.IndexOf('`', System.StringComparison.Ordinal);
         return $"{(tick < 0 ? type : type[..tick])}.{m.Name}";
     });
 
     private static async Task InvokeInContextAsync(IIncomingGrainCallContext context, Server server)
     {
-        var call = new LoggingContext(NameOf(context.InterfaceMethod), server.ServerName, server.Totals, RequestContextFilter.Incoming());
+        var call = new LoggingContext(NameOf(context.InterfaceMethod), server.ServerName, server.Totals, CarriedRequest.Incoming());
         using var scope = call.Enter();
 
         // Plain await: the rest of the call (and the scope's disposal) stays on the activation's scheduler.
         await context.Invoke();
     }
-}
-
-/// <summary>What the call filter needs of a tenant grain, whatever its configuration and server types.</summary>
-internal interface ITenantGrain
-{
-    /// <summary>The tenant's server while the grain is active; <see langword="null"/> before activation and after deactivation.</summary>
-    Server? ActiveServer { get; }
 }

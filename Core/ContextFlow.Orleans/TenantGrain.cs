@@ -30,7 +30,9 @@ namespace ContextFlow.Orleans;
 /// </para>
 /// <para>
 /// Every call to the grain runs in a <see cref="LoggingContext"/> <c>"{Interface}.{Method}"</c> of the server, with the
-/// caller's request id (see <c>docs/orleans.md</c>). Tenant work is scheduled on the server's <see cref="Clock"/> and
+/// caller's request id (see <c>docs/orleans.md</c>): the grain is its own incoming call filter, so a class deriving
+/// from it must not implement <see cref="IIncomingGrainCallFilter"/> again (a silo-wide filter serves instead). Tenant
+/// work is scheduled on the server's <see cref="Clock"/> and
 /// <see cref="Background.BackgroundProcesses"/>, never with grain timers or reminders: shutdown cancels the former, and
 /// their callbacks run in contexts of the tenant. Tenant grains are placed by hashing their name unless the class names
 /// a placement of its own. The activation and deactivation methods are sealed: tenant code belongs in the server.
@@ -53,7 +55,7 @@ namespace ContextFlow.Orleans;
 /// var reply = await client.GetGrain&lt;IChatTenant&gt;("alpha.example").SendAsync("lobby", "hello");
 /// </code>
 /// </example>
-public abstract class TenantGrain<TConfig, TServer> : Grain, ITenantGrain
+public abstract class TenantGrain<TConfig, TServer> : Grain, ITenantGrain, IIncomingGrainCallFilter
     where TConfig : ServerConfig
     where TServer : Server
 {
@@ -67,7 +69,8 @@ public abstract class TenantGrain<TConfig, TServer> : Grain, ITenantGrain
     protected TServer Server =>
         Volatile.Read(ref _server) ?? throw new InvalidOperationException($"Tenant {this.GetPrimaryKeyString()} has no server: its grain is not active");
 
-    Server? ITenantGrain.ActiveServer => Volatile.Read(ref _server);
+    /// <summary>Runs each call to the grain in its context <c>"{Interface}.{Method}"</c> of the server; see the type's remarks.</summary>
+    Task IIncomingGrainCallFilter.Invoke(IIncomingGrainCallContext context) => TenantCallFilter.Invoke(context, this, Volatile.Read(ref _server));
 
     /// <summary>Reads the tenant's configuration and provisions its server; see the type's remarks.</summary>
     /// <param name="cancellationToken">Cancelled when Orleans gives up the activation; the server is then shut down.</param>

@@ -14,7 +14,7 @@ namespace ContextFlow.Orleans.Benchmarks;
 /// </summary>
 public static class BenchClusters
 {
-    public static async Task<InProcessTestCluster> StartAsync(int silos, bool contextFlow)
+    public static async Task<InProcessTestCluster> StartAsync(int silos, bool contextFlow, Action<ISiloBuilder>? configureSilo = null)
     {
         var builder = new InProcessTestClusterBuilder((short)silos);
         builder.Options.ConfigureFileLogging = false;
@@ -25,6 +25,8 @@ public static class BenchClusters
                 silo.AddContextFlow();
                 silo.Services.AddSingleton<ITenantConfigProvider<BenchConfig>, BenchConfigs>();
             }
+
+            configureSilo?.Invoke(silo);
         });
         builder.ConfigureClient(client =>
         {
@@ -39,14 +41,19 @@ public static class BenchClusters
     }
 
     /// <summary>A caller grain and a target key whose activations live on two different silos.</summary>
-    public static async Task<(IBenchCaller Caller, string Target)> CrossSiloPairAsync(IClusterClient client, bool tenant)
+    public static async Task<(IBenchCaller Caller, string Target)> CrossSiloPairAsync(IClusterClient client, TargetKind kind)
     {
         var caller = client.GetGrain<IBenchCaller>("caller");
         var callerSilo = await caller.SiloAsync();
         for (var i = 0; i < 100; i++)
         {
             var key = $"target{i}.example";
-            var silo = tenant ? await client.GetGrain<ITenantTarget>(key).SiloAsync() : await client.GetGrain<IPlainTarget>(key).SiloAsync();
+            var silo = kind switch
+            {
+                TargetKind.Tenant => await client.GetGrain<ITenantTarget>(key).SiloAsync(),
+                TargetKind.Filtered => await client.GetGrain<IFilteredTarget>(key).SiloAsync(),
+                _ => await client.GetGrain<IPlainTarget>(key).SiloAsync(),
+            };
             if (silo != callerSilo)
             {
                 return (caller, key);

@@ -25,10 +25,30 @@ public interface IPlainTarget : IGrainWithStringKey
     Task<string> SiloAsync();
 }
 
-/// <summary>Calls a target <paramref name="count"/> times from inside a silo, so the calls measured go silo to silo.</summary>
+/// <summary>The same calls as <see cref="IPlainTarget"/>, on a plain grain that is its own incoming call filter (a no-op).</summary>
+public interface IFilteredTarget : IGrainWithStringKey
+{
+    Task<int> AddAsync(int a, int b);
+
+    Task<string> SiloAsync();
+}
+
+/// <summary>Which kind of grain a caller calls.</summary>
+[GenerateSerializer]
+public enum TargetKind
+{
+    Plain,
+    Tenant,
+    Filtered,
+}
+
+/// <summary>
+/// Calls a target <paramref name="count"/> times from inside a silo, so the calls measured go silo to silo:
+/// <paramref name="inFlight"/> chains of calls at once, each call of a chain awaited before the next.
+/// </summary>
 public interface IBenchCaller : IGrainWithStringKey
 {
-    Task<int> CallAsync(string target, bool tenant, int count);
+    Task<int> CallAsync(string target, TargetKind kind, int count, int inFlight);
 
     Task<string> SiloAsync();
 }
@@ -75,30 +95,80 @@ public sealed class PlainTargetGrain : Grain, IPlainTarget
     public Task<string> SiloAsync() => Task.FromResult(RuntimeIdentity);
 }
 
+public sealed class FilteredTargetGrain : Grain, IFilteredTarget, IIncomingGrainCallFilter
+{
+    public Task<int> AddAsync(int a, int b) => Task.FromResult(a + b);
+
+    public Task<string> SiloAsync() => Task.FromResult(RuntimeIdentity);
+
+    Task IIncomingGrainCallFilter.Invoke(IIncomingGrainCallContext context) => context.Invoke();
+}
+
 public sealed class BenchCallerGrain : Grain, IBenchCaller
 {
-    public async Task<int> CallAsync(string target, bool tenant, int count)
+    public async Task<int> CallAsync(string target, TargetKind kind, int count, int inFlight)
     {
-        var sum = 0;
-        if (tenant)
+        if (inFlight <= 1)
         {
-            var grain = GrainFactory.GetGrain<ITenantTarget>(target);
-            for (var i = 0; i < count; i++)
-            {
-                sum += await grain.AddAsync(i, 1);
-            }
+            return await ChainAsync(target, kind, count);
         }
-        else
+
+        var chains = new Task<int>[inFlight];
+        for (var i = 0; i < inFlight; i++)
         {
-            var grain = GrainFactory.GetGrain<IPlainTarget>(target);
-            for (var i = 0; i < count; i++)
-            {
-                sum += await grain.AddAsync(i, 1);
-            }
+            chains[i] = ChainAsync(target, kind, count / inFlight);
+        }
+
+        var sum = 0;
+        foreach (var chain in chains)
+        {
+            sum += await chain;
         }
 
         return sum;
     }
 
     public Task<string> SiloAsync() => Task.FromResult(RuntimeIdentity);
+
+    private async Task<int> ChainAsync(string target, TargetKind kind, int count)
+    {
+        var sum = 0;
+        switch (kind)
+        {
+            case TargetKind.Tenant:
+            {
+                var grain = GrainFactory.GetGrain<ITenantTarget>(target);
+                for (var i = 0; i < count; i++)
+                {
+                    sum += await grain.AddAsync(i, 1);
+                }
+
+                break;
+            }
+
+            case TargetKind.Filtered:
+            {
+                var grain = GrainFactory.GetGrain<IFilteredTarget>(target);
+                for (var i = 0; i < count; i++)
+                {
+                    sum += await grain.AddAsync(i, 1);
+                }
+
+                break;
+            }
+
+            default:
+            {
+                var grain = GrainFactory.GetGrain<IPlainTarget>(target);
+                for (var i = 0; i < count; i++)
+                {
+                    sum += await grain.AddAsync(i, 1);
+                }
+
+                break;
+            }
+        }
+
+        return sum;
+    }
 }

@@ -1,66 +1,48 @@
 using System.Threading.Tasks;
 using BenchmarkDotNet.Attributes;
+using Orleans.Hosting;
 using Orleans.Runtime;
-using Orleans.TestingHost;
 
 namespace ContextFlow.Orleans.Benchmarks;
 
 /// <summary>
-/// One grain call from a grain on one silo to a grain on another, inside a request: through ContextFlow's filters to a
-/// tenant (the caller's request id and requester go out in RequestContext, the call runs in a new
-/// <c>"ITenantTarget.AddAsync"</c> context of the tenant's server), against the same call to the same work in a plain
-/// grain on a cluster without ContextFlow. A third row calls the plain grain on the ContextFlow cluster: the filters
-/// are installed but have nothing to do but pass the call on; a fourth does so without a request to carry; a fifth
-/// carries the same two values in RequestContext by hand, without ContextFlow, which is what any request-id
-/// propagation on Orleans pays.
+/// One grain call from a grain on one silo to a grain on another, inside a request (the client calls the caller grain
+/// from a context with a request id and a requester): through ContextFlow to a tenant (the request goes out in
+/// RequestContext, the call runs in a new <c>"ITenantTarget.AddAsync"</c> context of the tenant's server), against
+/// the same call to the same work in a plain grain on a cluster without ContextFlow, carrying nothing, and carrying
+/// the same request id and requester in RequestContext by hand, as two entries, which is what any request-id
+/// propagation on Orleans pays. A row with the silos' outgoing filter on shows what that option costs; two more call
+/// the plain grain on the ContextFlow cluster, with and without a request: what ContextFlow costs the calls of grains
+/// that are no tenants.
 /// </summary>
-[MemoryDiagnoser]
-[MinColumn]
-public class GrainCallBenchmarks
+public class GrainCallBenchmarks : CrossSiloCalls<GrainCallBenchmarks>
 {
-    private const int Calls = 1_000;
+    [GlobalSetup(Targets = [nameof(WithoutContextFlow), nameof(WithoutContextFlowCarryingTheRequestByHand)])]
+    public Task SetUpPlainAsync() => SetUpAsync(contextFlow: false, TargetKind.Plain);
 
-    private InProcessTestCluster _cluster = null!;
-    private IBenchCaller _caller = null!;
-    private string _target = "";
+    [GlobalSetup(Target = nameof(ThroughContextFlow))]
+    public Task SetUpTenantAsync() => SetUpAsync(contextFlow: true, TargetKind.Tenant);
 
-    [GlobalSetup(Target = nameof(WithoutContextFlow))]
-    public Task SetUpPlainAsync() => SetUpAsync(contextFlow: false, tenant: false);
+    [GlobalSetup(Target = nameof(ThroughContextFlowSendingFromSilos))]
+    public Task SetUpTenantSendingAsync() =>
+        SetUpAsync(contextFlow: true, TargetKind.Tenant, static silo => silo.AddContextFlow(static o => o.SendRequestsFromSiloCode = true));
 
-    [GlobalSetup(Target = nameof(ThroughContextFlowFilters))]
-    public Task SetUpTenantAsync() => SetUpAsync(contextFlow: true, tenant: true);
+    [GlobalSetup(Targets = [nameof(PlainGrainOnContextFlowSilos), nameof(PlainGrainOnContextFlowSilosNoRequest)])]
+    public Task SetUpFilteredPlainAsync() => SetUpAsync(contextFlow: true, TargetKind.Plain);
 
-    [GlobalSetup(Targets = [nameof(PlainGrainWithFiltersInstalled), nameof(PlainGrainWithFiltersInstalledNoRequest)])]
-    public Task SetUpFilteredPlainAsync() => SetUpAsync(contextFlow: true, tenant: false);
-
-    [GlobalSetup(Target = nameof(WithoutContextFlowCarryingTheRequestId))]
-    public Task SetUpPlainCarryingAsync() => SetUpAsync(contextFlow: false, tenant: false);
-
-    [GlobalCleanup]
-    public async Task CleanUpAsync() => await _cluster.DisposeAsync();
-
+    /// <summary>The peer: a plain grain, no ContextFlow, nothing carried.</summary>
     [Benchmark(Baseline = true, OperationsPerInvoke = Calls)]
-    public Task<int> WithoutContextFlow() => CallAsync(tenant: false);
+    public Task<int> WithoutContextFlow() => CallAsync(nameof(WithoutContextFlow));
 
+    /// <summary>The peer the bar names: no ContextFlow, the request id and requester put in RequestContext by hand.</summary>
     [Benchmark(OperationsPerInvoke = Calls)]
-    public Task<int> ThroughContextFlowFilters() => CallAsync(tenant: true);
-
-    [Benchmark(OperationsPerInvoke = Calls)]
-    public Task<int> PlainGrainWithFiltersInstalled() => CallAsync(tenant: false);
-
-    /// <summary>The filters installed, no request to carry: what the filters cost by themselves.</summary>
-    [Benchmark(OperationsPerInvoke = Calls)]
-    public Task<int> PlainGrainWithFiltersInstalledNoRequest() => _caller.CallAsync(_target, false, Calls);
-
-    /// <summary>No ContextFlow, the same two values put in RequestContext by hand: what carrying a request id costs in Orleans.</summary>
-    [Benchmark(OperationsPerInvoke = Calls)]
-    public async Task<int> WithoutContextFlowCarryingTheRequestId()
+    public async Task<int> WithoutContextFlowCarryingTheRequestByHand()
     {
-        RequestContext.Set("ContextFlow.RequestId", "GET-1");
-        RequestContext.Set("ContextFlow.Requester", "@bench:edge");
+        RequestContext.Set("RequestId", "GET-1");
+        RequestContext.Set("Requester", "@bench:edge");
         try
         {
-            return await _caller.CallAsync(_target, false, Calls);
+            return await CallAsync(nameof(WithoutContextFlowCarryingTheRequestByHand));
         }
         finally
         {
@@ -68,18 +50,27 @@ public class GrainCallBenchmarks
         }
     }
 
-    private async Task<int> CallAsync(bool tenant)
+    /// <summary>A tenant grain, through ContextFlow, inside a request.</summary>
+    [Benchmark(OperationsPerInvoke = Calls)]
+    public Task<int> ThroughContextFlow() => InRequestAsync(nameof(ThroughContextFlow));
+
+    /// <summary>The same, with the silos' outgoing filter on (<c>SendRequestsFromSiloCode</c>), as every silo had it before.</summary>
+    [Benchmark(OperationsPerInvoke = Calls)]
+    public Task<int> ThroughContextFlowSendingFromSilos() => InRequestAsync(nameof(ThroughContextFlowSendingFromSilos));
+
+    /// <summary>A plain grain on the ContextFlow cluster, inside a request: the request passes through it.</summary>
+    [Benchmark(OperationsPerInvoke = Calls)]
+    public Task<int> PlainGrainOnContextFlowSilos() => InRequestAsync(nameof(PlainGrainOnContextFlowSilos));
+
+    /// <summary>A plain grain on the ContextFlow cluster, no request to carry.</summary>
+    [Benchmark(OperationsPerInvoke = Calls)]
+    public Task<int> PlainGrainOnContextFlowSilosNoRequest() => CallAsync(nameof(PlainGrainOnContextFlowSilosNoRequest));
+
+    private async Task<int> InRequestAsync(string method)
     {
         using (new LoggingContext("GET-1", "edge.example", request: new RequestInfo("GET-1", Requester: "@bench:edge")).Enter())
         {
-            return await _caller.CallAsync(_target, tenant, Calls);
+            return await CallAsync(method);
         }
-    }
-
-    private async Task SetUpAsync(bool contextFlow, bool tenant)
-    {
-        _cluster = await BenchClusters.StartAsync(2, contextFlow);
-        (_caller, _target) = await BenchClusters.CrossSiloPairAsync(_cluster.Client, tenant);
-        await _caller.CallAsync(_target, tenant, 100);
     }
 }

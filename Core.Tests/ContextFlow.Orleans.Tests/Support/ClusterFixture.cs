@@ -1,6 +1,9 @@
+using System;
 using System.Threading.Tasks;
 using ContextFlow.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
+using Orleans;
 using Orleans.TestingHost;
 using Serilog;
 
@@ -20,11 +23,14 @@ public abstract class ClusterFixture : ContextCleanFixture
 
     protected virtual int Silos => 3;
 
+    /// <summary>How the fixture's silos call <c>AddContextFlow</c>; the defaults unless overridden.</summary>
+    protected virtual Action<ContextFlowSiloOptions>? SiloOptions => null;
+
     [OneTimeSetUp]
     public async Task StartClusterAsync()
     {
         Time = new FakeTimeProvider();
-        Cluster = await TestClusters.StartAsync(Silos, Time);
+        Cluster = await TestClusters.StartAsync(Silos, Time, SiloOptions);
     }
 
     [OneTimeTearDown]
@@ -40,6 +46,9 @@ public abstract class ClusterFixture : ContextCleanFixture
             .Enrich.FromLoggingContext()
             .WriteTo.Sink(sink)
             .CreateLogger();
+
+    /// <summary>Calls grains as code in the first silo's own process does, outside any grain call (a front end hosted with the silo).</summary>
+    protected IGrainFactory SiloGrains => Cluster.Silos[0].SiloHost.Services.GetRequiredService<IGrainFactory>();
 
     /// <summary>Calls a tenant from the client inside a request context of its own, as a web front end would.</summary>
     protected static async Task<T> InRequestAsync<T>(string requestId, System.Func<Task<T>> call)

@@ -14,13 +14,14 @@ namespace ContextFlow.Orleans.Tests.Support;
 /// </summary>
 internal static class TestClusters
 {
-    public static async Task<InProcessTestCluster> StartAsync(int silos, FakeTimeProvider time)
+    public static async Task<InProcessTestCluster> StartAsync(int silos, FakeTimeProvider time, Action<ContextFlowSiloOptions>? options = null)
     {
         var builder = new InProcessTestClusterBuilder((short)silos);
         builder.Options.ConfigureFileLogging = false;
         builder.ConfigureSilo((_, silo) =>
         {
-            silo.AddContextFlow();
+            silo.AddContextFlow(options ?? (static _ => { }));
+            silo.AddContextFlow(options ?? (static _ => { }));   // again, as a second module of an application might: adds nothing
             silo.Services.AddSingleton<ITenantConfigProvider<TestTenantConfig>, TestConfigs>();
             silo.Services.AddSingleton(new TestTime(time));
         });

@@ -1,4 +1,5 @@
 using System;
+using System.Linq;
 using System.Threading.Tasks;
 using ContextFlow.Time;
 using Orleans;
@@ -21,6 +22,9 @@ public interface ITestTenant : IGrainWithStringKey
 
     /// <summary>Calls <paramref name="peer"/> from a background process of the tenant's server, outside any request.</summary>
     Task<CallObservation> CallFromBackgroundAsync(string peer);
+
+    /// <summary>Calls <paramref name="peer"/> from a context of the tenant's own, made inside the call, with a request of its own or none.</summary>
+    Task<CallObservation> CallFromOwnContextAsync(string peer, string? requestId);
 }
 
 /// <summary>A grain that is not a tenant: its calls must run in the sentinel, whoever calls it.</summary>
@@ -48,6 +52,9 @@ public sealed class CallObservation
     [Id(9)] public int ThreadId { get; init; }
     [Id(10)] public ProbeObservation? Probe { get; init; }
     [Id(11)] public CallObservation? Peer { get; init; }
+
+    /// <summary>The call's RequestContext as the tenant found it, <c>"key=value"</c> per entry.</summary>
+    [Id(12)] public string[] Carried { get; init; } = [];
 }
 
 /// <summary>What a plain grain saw: the context at the start of its call and after a yield, and the thread.</summary>
@@ -57,6 +64,15 @@ public sealed class ProbeObservation
     [Id(0)] public string? Leaked { get; init; }
     [Id(1)] public int ThreadId { get; init; }
     [Id(2)] public string Silo { get; init; } = "";
+
+    /// <summary>The call's RequestContext as the plain grain found it, <c>"key=value"</c> per entry.</summary>
+    [Id(3)] public string[] Carried { get; init; } = [];
+}
+
+/// <summary>What a call found in Orleans' RequestContext.</summary>
+public static class RequestContextEntries
+{
+    public static string[] Current() => [.. global::Orleans.Runtime.RequestContext.Entries.Select(e => $"{e.Key}={e.Value}").Order(StringComparer.Ordinal)];
 }
 
 public sealed class TestTenantGrain(TestTime time) : TenantGrain<TestTenantConfig, TestTenantServer>, ITestTenant
@@ -99,6 +115,14 @@ public sealed class TestTenantGrain(TestTime time) : TenantGrain<TestTenantConfi
         return await done.Task;
     }
 
+    public async Task<CallObservation> CallFromOwnContextAsync(string peer, string? requestId)
+    {
+        using (new LoggingContext("own", Server.ServerName, request: requestId is null ? null : new RequestInfo(requestId)).Enter())
+        {
+            return await GrainFactory.GetGrain<ITestTenant>(peer).EchoAsync("");
+        }
+    }
+
     protected override TestTenantServer CreateServer(TestTenantConfig config, RunningSignal running) =>
         new(config, time.Provider, running, RuntimeIdentity);
 
@@ -112,6 +136,7 @@ public sealed class TestTenantGrain(TestTime time) : TenantGrain<TestTenantConfi
         RequestId = context.Request?.RequestId,
         Requester = context.Request?.Requester,
         ParentIsTotals = ReferenceEquals(context.Parent, Server.Totals),
+        Carried = RequestContextEntries.Current(),
         SameContextAfterAwaits = same,
         ThreadId = thread,
         Probe = probe,
@@ -128,7 +153,13 @@ public sealed class ProbeGrain : Grain, IProbe
         await Task.Yield();
         var after = LoggingContext.Current;
         var leaked = !before.IsSentinel ? before : !after.IsSentinel ? after : null;
-        return new ProbeObservation { Leaked = leaked is null ? null : $"{leaked.ServerName}/{leaked.Name}", ThreadId = thread, Silo = RuntimeIdentity };
+        return new ProbeObservation
+        {
+            Leaked = leaked is null ? null : $"{leaked.ServerName}/{leaked.Name}",
+            ThreadId = thread,
+            Silo = RuntimeIdentity,
+            Carried = RequestContextEntries.Current(),
+        };
     }
 
     public Task<CallObservation> ForwardAsync(string tenant) => GrainFactory.GetGrain<ITestTenant>(tenant).EchoAsync("");

@@ -12,15 +12,9 @@ using Microsoft.Extensions.Logging;
 using Serilog;
 using Serilog.Context;
 
-var port = int.Parse(args[0], System.Globalization.CultureInfo.InvariantCulture);
 var tenants = Enumerable.Range(0, 10).Select(i => $"t{i}.localhost").ToHashSet(StringComparer.Ordinal);
 
-var builder = WebApplication.CreateSlimBuilder(args);
-builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
-builder.Logging.ClearProviders();
-builder.Services.AddSerilog(logging => Bench.ToFile(logging.Enrich.FromLogContext(), args[1]));
-
-var app = builder.Build();
+var app = Bench.Builder(args, static enrich => enrich.FromLogContext()).Build();
 app.Use(async (http, next) =>
 {
     var tenant = http.Request.Host.Host;

@@ -13,19 +13,15 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Serilog;
 
-var port = int.Parse(args[0], System.Globalization.CultureInfo.InvariantCulture);
 LoggingContext.TrackCpuTime = args.Contains("--track-cpu");
 
-var builder = WebApplication.CreateSlimBuilder(args);
-builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
-builder.Logging.ClearProviders();
+var builder = Bench.Builder(args, static enrich => enrich.FromLoggingContext());
 builder.Services.AddContextFlow();
 builder.Services.AddRateLimiter(limits => limits.UseContextFlowAsGlobalLimiter(limit =>
 {
     limit.RateHz = 1_000_000;
     limit.BurstCount = 1_000_000;
 }));
-builder.Services.AddSerilog(logging => Bench.ToFile(logging.Enrich.FromLoggingContext(), args[1]));
 
 var app = builder.Build();
 app.UseContextFlow();
