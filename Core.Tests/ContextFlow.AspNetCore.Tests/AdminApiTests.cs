@@ -52,6 +52,36 @@ public sealed class AdminApiTests : WebFixture
     }
 
     [Test]
+    public async Task List_IsPaged_ByNameOrBusiestFirst_AndRefusesABadPage()
+    {
+        foreach (var i in Enumerable.Range(0, 30))
+        {
+            await _app.ProvisionAsync($"s{i:00}.test");
+        }
+
+        foreach (var _ in Enumerable.Range(0, 5))
+        {
+            await _app.GetAsync("s17.test", "/db");
+        }
+
+        var page = await _app.Client.GetFromJsonAsync<JsonElement>("/_contextflow/servers?offset=5&limit=10&history=false");
+        await WaitAsync(async () => (await _app.Client.GetFromJsonAsync<JsonElement>("/_contextflow/servers?sort=busiest&limit=1"))
+            .GetProperty("servers")[0].GetProperty("name").GetString() == "s17.test");
+        using var tooMany = await _app.Client.GetAsync("/_contextflow/servers?limit=5000");
+        using var unknownSort = await _app.Client.GetAsync("/_contextflow/servers?sort=loudest");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(page.GetProperty("total").GetInt32(), Is.EqualTo(31), "every hosted server is counted");
+            Assert.That(page.GetProperty("servers").EnumerateArray().Select(s => s.GetProperty("name").GetString()),
+                Is.EqualTo(Enumerable.Range(4, 10).Select(i => $"s{i:00}.test")), "after alpha.test and s00–s03, by name");
+            Assert.That(page.GetProperty("servers")[0].GetProperty("history").GetProperty("requestsPerSecond").GetArrayLength(), Is.Zero,
+                "no history when not asked for");
+            Assert.That(((int)tooMany.StatusCode, (int)unknownSort.StatusCode), Is.EqualTo((400, 400)));
+        });
+    }
+
+    [Test]
     public async Task Provision_StartsTheServer_WhichServesAtOnce()
     {
         using var created = await PostAsync("""{ "serverName": "delta.test", "maxRooms": 3 }""");
@@ -144,7 +174,7 @@ public sealed class AdminApiTests : WebFixture
             Assert.That(redirect.Headers.Location?.OriginalString, Is.EqualTo("/_contextflow/"));
             Assert.That(page, Does.Contain("<script src=\"dashboard.js\">"));
             Assert.That(script.Content.Headers.ContentType?.MediaType, Is.EqualTo("text/javascript"));
-            Assert.That(await script.Content.ReadAsStringAsync(), Does.Contain("fetch(\"servers\""));
+            Assert.That(await script.Content.ReadAsStringAsync(), Does.Contain("fetch(`servers?sort=busiest&limit=${ROWS}`"), "it asks for one page of the busiest servers, never every server's history");
         });
     }
 

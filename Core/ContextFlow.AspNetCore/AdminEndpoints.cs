@@ -26,10 +26,51 @@ internal static partial class AdminEndpoints
         Converters = { new JsonStringEnumConverter() },
     };
 
-    public static Ok<ServerList> List(TenantRegistry registry) => TypedResults.Ok(new ServerList(
-        registry.Options.SampleInterval.TotalSeconds,
-        LoggingContext.TrackCpuTime,
-        [.. registry.Host.Servers.Select(s => ServerSummary.Of(s, registry))]));
+    /// <summary>How many servers a page lists unless asked, and at most.</summary>
+    internal const int DefaultLimit = 100;
+    internal const int MaxLimit = 1000;
+
+    /// <summary>
+    /// One page of the hosted servers, by name or busiest first (CPU and database time over the last minute, then
+    /// requests): the cost is one summary per server on the page, whatever the number hosted.
+    /// </summary>
+    public static Results<Ok<ServerList>, ProblemHttpResult> List(TenantRegistry registry, int? offset, int? limit, string? sort, bool? history)
+    {
+        var take = limit ?? DefaultLimit;
+        var skip = offset ?? 0;
+        if (take is < 1 or > MaxLimit || skip < 0)
+        {
+            return Problem(StatusCodes.Status400BadRequest, "Invalid page",
+                $"'limit' must be between 1 and {MaxLimit} and 'offset' zero or more; they are {take} and {skip}.", [take is < 1 or > MaxLimit ? "limit" : "offset"]);
+        }
+
+        var servers = registry.Host.Servers;
+        IEnumerable<Server> ordered;
+        switch (sort)
+        {
+            case null or "name":
+                ordered = servers;
+                break;
+            case "busiest":
+                var perMinute = Math.Max(1, (int)Math.Round(60 / registry.Options.SampleInterval.TotalSeconds));
+                ordered = servers
+                    .Select(s => (Server: s, Rates: registry.Peek(s)?.History.Recent(perMinute) ?? (0, 0)))
+                    .OrderByDescending(s => s.Rates.BusyMsPerSecond)
+                    .ThenByDescending(s => s.Rates.RequestsPerSecond)
+                    .Select(s => s.Server);
+                break;
+            default:
+                return Problem(StatusCodes.Status400BadRequest, "Invalid sort", $"'sort' is 'name' or 'busiest', not '{sort}'.", ["sort"]);
+        }
+
+        return TypedResults.Ok(new ServerList(
+            registry.Options.SampleInterval.TotalSeconds,
+            LoggingContext.TrackCpuTime,
+            servers.Count,
+            skip,
+            take,
+            [.. ordered.Skip(skip).Take(take).Select(s => ServerSummary.Of(s, registry, history ?? true))]));
+    }
 
     public static Results<Ok<ServerSummary>, ProblemHttpResult> Get(string name, TenantRegistry registry) =>
         registry.Host.TryGetServer(name, out var server)

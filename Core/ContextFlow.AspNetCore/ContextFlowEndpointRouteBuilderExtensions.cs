@@ -59,7 +59,7 @@ public static class ContextFlowEndpointRouteBuilderExtensions
         var group = endpoints.MapGroup(route);
         group.WithMetadata(AdminGuard.Metadata.Instance);
         group.AddEndpointFilter(AdminGuard.InvokeAsync);
-        group.MapGet("/servers", () => AdminEndpoints.List(registry));
+        group.MapGet("/servers", (int? offset, int? limit, string? sort, bool? history) => AdminEndpoints.List(registry, offset, limit, sort, history));
         group.MapGet("/servers/{name}", (string name) => AdminEndpoints.Get(name, registry));
         group.MapDelete("/servers/{name}", (string name) => AdminEndpoints.DeprovisionAsync(name, registry));
         DashboardAssets.Map(group);

@@ -51,6 +51,51 @@ internal sealed class ContextFlowMiddleware
         var name = _resolver.Resolve(http);
         if (string.IsNullOrEmpty(name) || !_tenants.Host.TryGetServer(name, out var server))
         {
+            // Not hosted: a directory may know it (activating it, or saying why it cannot serve); none that does is 404.
+            var lookup = string.IsNullOrEmpty(name) ? default : _tenants.Host.GetOrActivateAsync(name, http.RequestAborted);
+            return lookup.IsCompletedSuccessfully
+                ? RouteAsync(http, name, lookup.Result, pathBase, path, activated: true)
+                : ActivateAsync(http, name!, lookup, pathBase, path);
+        }
+
+        return RouteAsync(http, name, server, pathBase, path, activated: false);
+    }
+
+    private static string ContextName(string method, long number) => string.Create(
+        CultureInfo.InvariantCulture, $"{method}-{number}");
+
+    private static bool IsShuttingDown(Server server) => server.State is ServerState.ShuttingDown or ServerState.ShutDown;
+
+    /// <summary>Waits for the directory's answer: the server, activated; or why it cannot serve.</summary>
+    private async Task ActivateAsync(HttpContext http, string name, ValueTask<Server?> lookup, PathString pathBase, PathString path)
+    {
+        Server? server;
+        try
+        {
+            server = await lookup.ConfigureAwait(false);
+        }
+        catch (ServerUnavailableException unavailable)
+        {
+            http.Request.PathBase = pathBase;
+            http.Request.Path = path;
+            Log.ForContext<ContextFlowMiddleware>().Debug("Server {ServerName} is unavailable for {Method} {Path}: {Reason}", name, http.Request.Method, http.Request.Path, unavailable.Message);
+            await Problems.UnavailableAsync(http, unavailable).ConfigureAwait(false);
+            return;
+        }
+        catch (OperationCanceledException) when (http.RequestAborted.IsCancellationRequested)
+        {
+            // The client went away while its server was being activated.
+            return;
+        }
+
+        await RouteAsync(http, name, server, pathBase, path, activated: true).ConfigureAwait(false);
+    }
+
+    // activated: the server came from the directory already, so one that does not serve is answered as it is.
+    private Task RouteAsync(HttpContext http, string? name, Server? server, PathString pathBase, PathString path, bool activated)
+    {
+        if (server is null)
+        {
             http.Request.PathBase = pathBase;
             http.Request.Path = path;
             if (_tenants.IsAdminRequest(http))
@@ -67,6 +112,14 @@ internal sealed class ContextFlowMiddleware
         var number = tenant?.TryEnter() ?? 0;
         if (number == 0)
         {
+            // Not serving: starting, or shutting down. A directory that activates servers brings up a new instance of one
+            // that is going (released when idle, say) and lets the request wait for one being activated.
+            var again = !activated && server.State != ServerState.Running ? _tenants.Host.GetOrActivateAsync(server.ServerName, http.RequestAborted) : default;
+            if (!again.IsCompletedSuccessfully || (again.Result is { } other && !ReferenceEquals(other, server)))
+            {
+                return ActivateAsync(http, server.ServerName, again, pathBase, path);
+            }
+
             return Problems.UnavailableAsync(http, server.ServerName, server.State);
         }
 
@@ -92,11 +145,6 @@ internal sealed class ContextFlowMiddleware
 
         return RunAsync(http, request, pathBase, path, again: false);
     }
-
-    private static string ContextName(string method, long number) => string.Create(
-        CultureInfo.InvariantCulture, $"{method}-{number}");
-
-    private static bool IsShuttingDown(Server server) => server.State is ServerState.ShuttingDown or ServerState.ShutDown;
 
     /// <summary>
     /// Runs the rest of the pipeline in the request's context. An exception it throws is recorded for the access line and

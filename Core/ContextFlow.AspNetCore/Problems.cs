@@ -61,6 +61,20 @@ internal static class Problems
     public static Task StoppedAsync(HttpContext http, string name) =>
         UnavailableAsync(http, $"Server '{name}' shut down before the request could complete.");
 
+    /// <summary>
+    /// 503: the directory knows the server, but it cannot serve now: disabled (no <c>Retry-After</c>: asking again soon
+    /// will not help), not provisioned yet, or its activation failed (<c>Retry-After</c> when it will be tried again).
+    /// </summary>
+    public static Task UnavailableAsync(HttpContext http, Hosting.ServerUnavailableException unavailable)
+    {
+        if (unavailable.RetryAfter is { } retry)
+        {
+            http.Response.Headers.RetryAfter = Math.Max(1, (long)Math.Ceiling(retry.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        return WriteAsync(http, Create(StatusCodes.Status503ServiceUnavailable, ServerUnavailable, unavailable.Message));
+    }
+
     /// <summary>503: the whole service is stopping, so no server takes requests any more.</summary>
     public static Task ServiceStoppingAsync(HttpContext http) =>
         UnavailableAsync(http, "The service is stopping.");

@@ -21,12 +21,13 @@ internal sealed record ServerSummary(
     long RowsFetched,
     ServerHistory History)
 {
-    public static ServerSummary Of(Server server, TenantRegistry registry)
+    public static ServerSummary Of(Server server, TenantRegistry registry, bool history = true)
     {
         var state = registry.Peek(server);
-        var usage = server.Totals.GetResourceUsage();
-        var background = registry.Usage.For(server.ServerName);
-        var rates = state?.History.Snapshot();
+        var requests = server.Totals.GetResourceUsage();
+        var background = server.BackgroundProcesses.GetResourceUsage();
+        var usage = requests + background;
+        var rates = history ? state?.History.Snapshot() : null;
         return new ServerSummary(
             server.ServerName,
             server.State.ToString(),
@@ -34,10 +35,10 @@ internal sealed record ServerSummary(
             state?.Requests ?? 0,
             state?.InFlight ?? 0,
             state?.ServerErrors ?? 0,
-            background.InFlight,
-            Math.Round(usage.CpuTime.TotalMilliseconds + (background.CpuSeconds * 1000), 3),
+            server.BackgroundProcesses.RunningCount,
+            Math.Round(usage.CpuTime.TotalMilliseconds, 3),
             usage.DbTxnCount,
-            Math.Round(usage.DbTxnDuration.TotalMilliseconds + (background.DbSeconds * 1000), 3),
+            Math.Round(usage.DbTxnDuration.TotalMilliseconds, 3),
             Math.Round(usage.DbSchedDuration.TotalMilliseconds, 3),
             usage.RowsFetched,
             new ServerHistory(rates?.RequestsPerSecond ?? [], rates?.CpuMsPerSecond ?? [], rates?.DbMsPerSecond ?? []));
@@ -47,5 +48,8 @@ internal sealed record ServerSummary(
 /// <summary>A server's rates per sample interval, oldest first.</summary>
 internal sealed record ServerHistory(double[] RequestsPerSecond, double[] CpuMsPerSecond, double[] DbMsPerSecond);
 
-/// <summary>The admin API's list: every hosted server, with what the figures mean.</summary>
-internal sealed record ServerList(double SampleIntervalSeconds, bool CpuTracking, IReadOnlyList<ServerSummary> Servers);
+/// <summary>
+/// The admin API's list: one page of the hosted servers, with what the figures mean. <see cref="Total"/> counts them all;
+/// <see cref="Offset"/> and <see cref="Limit"/> say which page this is.
+/// </summary>
+internal sealed record ServerList(double SampleIntervalSeconds, bool CpuTracking, int Total, int Offset, int Limit, IReadOnlyList<ServerSummary> Servers);

@@ -29,7 +29,6 @@ internal sealed class TenantRegistry : IAsyncDisposable
     {
         Options = options.Value;
         Host = new ServerHost(Options.Running);
-        Usage = new BackgroundUsageMeter();
         AccessLog = new AccessLog(Options.AccessLog);
         Host.ServerProvisioned += (_, e) => For(e.Server);
         Host.ServerShutDown += (_, e) => Remove(e.Server);
@@ -38,8 +37,6 @@ internal sealed class TenantRegistry : IAsyncDisposable
     public ServerHost Host { get; }
 
     public ContextFlowOptions Options { get; }
-
-    public BackgroundUsageMeter Usage { get; }
 
     public AccessLog AccessLog { get; }
 
@@ -115,7 +112,6 @@ internal sealed class TenantRegistry : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await Host.ShutdownAsync().ConfigureAwait(false);
-        Usage.Dispose();
         foreach (var state in _states.Values)
         {
             state.Release();

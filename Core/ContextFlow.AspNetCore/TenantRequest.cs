@@ -16,6 +16,9 @@ namespace ContextFlow.AspNetCore;
 /// </remarks>
 internal sealed class TenantRequest(TenantState tenant, LoggingContext context, HttpContext http) : IContextFlowFeature
 {
+    // Until the response has been sent, the server is in use: a host that releases idle servers keeps it.
+    private readonly KeepAliveScope _inUse = tenant.Server.KeepAlive();
+
     public TenantState Tenant { get; } = tenant;
 
     public Server Server => Tenant.Server;
@@ -65,6 +68,7 @@ internal sealed class TenantRequest(TenantState tenant, LoggingContext context, 
         finally
         {
             Tenant.Exit(status);
+            _inUse.Dispose();
         }
 
         return Task.CompletedTask;

@@ -203,12 +203,11 @@ internal sealed class TenantState : IAsyncDisposable
 
     private void Sample()
     {
-        var usage = Server.Totals.GetResourceUsage();
-        var background = Registry.Usage.For(Server.ServerName);
+        var usage = Server.Totals.GetResourceUsage() + Server.BackgroundProcesses.GetResourceUsage();
         History.Add(
             Requests,
-            usage.CpuTime.TotalSeconds + background.CpuSeconds,
-            usage.DbTxnDuration.TotalSeconds + background.DbSeconds,
+            usage.CpuTime.TotalSeconds,
+            usage.DbTxnDuration.TotalSeconds,
             Server.Clock.GetElapsedTime(_origin).TotalSeconds);
     }
 }

@@ -30,6 +30,29 @@ internal sealed class UsageHistory
         }
     }
 
+    /// <summary>
+    /// The rates over the last <paramref name="intervals"/> intervals (or as many as there are): requests per second and
+    /// CPU plus database milliseconds per second. Allocates nothing, so a list of thousands of servers can sort by it.
+    /// </summary>
+    public (double RequestsPerSecond, double BusyMsPerSecond) Recent(int intervals)
+    {
+        lock (_gate)
+        {
+            var span = Math.Min(intervals, _count - 1);
+            if (span < 1)
+            {
+                return (0, 0);
+            }
+
+            var b = _ring[(_next - 1 + _ring.Length) % _ring.Length];
+            var a = _ring[(_next - 1 - span + (2 * _ring.Length)) % _ring.Length];
+            var seconds = b.Seconds - a.Seconds;
+            return seconds <= 0
+                ? (0, 0)
+                : ((b.Requests - a.Requests) / seconds, (Math.Max(0, b.CpuSeconds - a.CpuSeconds) + Math.Max(0, b.DbSeconds - a.DbSeconds)) * 1000 / seconds);
+        }
+    }
+
     /// <summary>The rates over each interval, oldest first; empty until two samples have been taken.</summary>
     public Rates Snapshot()
     {

@@ -3,6 +3,7 @@
 "use strict";
 
 const REFRESH_MS = 2000;
+const ROWS = 50;
 const SPARK_WIDTH = 120;
 const SPARK_HEIGHT = 24;
 
@@ -112,14 +113,16 @@ function renderTop(list) {
 async function refresh() {
   const status = document.getElementById("status");
   try {
-    const response = await fetch("servers", { headers: { Accept: "application/json" }, cache: "no-store" });
+    // The busiest page only: with thousands of servers the page never pulls every server's history.
+    const response = await fetch(`servers?sort=busiest&limit=${ROWS}`, { headers: { Accept: "application/json" }, cache: "no-store" });
     if (!response.ok) {
       throw new Error(`HTTP ${response.status}`);
     }
     const list = await response.json();
     renderServers(list);
     renderTop(list);
-    status.textContent = `${list.servers.length} servers · CPU tracking ${list.cpuTracking ? "on" : "off"} · ` +
+    const shown = list.total > list.servers.length ? ` (the ${list.servers.length} busiest shown)` : "";
+    status.textContent = `${list.total} servers${shown} · CPU tracking ${list.cpuTracking ? "on" : "off"} · ` +
       `sampled every ${list.sampleIntervalSeconds} s · updated ${new Date().toLocaleTimeString()}`;
     document.body.dataset.loaded = "true";
   } catch (error) {

@@ -17,6 +17,8 @@ public sealed partial class ServerHost
         bool ActivatesOnFirstUse { get; }
 
         Task<Server?> ActivateAsync(string serverName);
+
+        Task<Server?>? PendingActivation(string serverName);
     }
 
     /// <summary>
@@ -49,8 +51,9 @@ public sealed partial class ServerHost
     /// <summary>
     /// Finds a server by name, ignoring case, and with a directory that activates on first use
     /// (<see cref="UseDirectory{TConfig, TServer}"/>) provisions it when it is configured but not hosted. Concurrent
-    /// callers for one server share one activation. A hosted server that is shutting down is returned as it is, except
-    /// with activation on first use: then the caller waits for it to go and gets a new one.
+    /// callers for one server share one activation. With activation on first use the server returned is running: a
+    /// caller that finds it being activated waits for that, and one that finds it shutting down (released when idle)
+    /// waits for it to go and gets a new instance. Otherwise a hosted server is returned in whatever state it is.
     /// </summary>
     /// <param name="serverName">The server's name.</param>
     /// <param name="cancellationToken">Stops this caller's wait; an activation under way goes on for the others.</param>
@@ -66,13 +69,30 @@ public sealed partial class ServerHost
         {
             if (_servers.TryGetValue(serverName, out var hosted))
             {
-                if (_directory is not { ActivatesOnFirstUse: true } || !IsShuttingDown(hosted))
+                if (_directory is not { ActivatesOnFirstUse: true } activating || hosted.State == ServerState.Running)
                 {
                     return hosted;
                 }
 
-                // Released when idle, or being deprovisioned: once it has gone, the directory decides.
-                await hosted.ShutdownAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
+                if (IsShuttingDown(hosted))
+                {
+                    // Released when idle, or being deprovisioned: once it has gone, the directory decides.
+                    await hosted.ShutdownAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
+                    continue;
+                }
+
+                // Listed while its activation sets it up and starts it: wait for that, as its first caller does.
+                if (activating.PendingActivation(serverName) is not { } pending)
+                {
+                    return hosted;
+                }
+
+                var activated = await pending.WaitAsync(cancellationToken).ConfigureAwait(false);
+                if (activated is null || !IsShuttingDown(activated))
+                {
+                    return activated;
+                }
+
                 continue;
             }
 
@@ -105,6 +125,14 @@ public sealed partial class ServerHost
         private readonly TimeProvider _time = options.TimeProvider;
 
         public bool ActivatesOnFirstUse => _activatesOnFirstUse;
+
+        public Task<Server?>? PendingActivation(string serverName)
+        {
+            lock (_gate)
+            {
+                return _activations.GetValueOrDefault(serverName);
+            }
+        }
 
         public Task<Server?> ActivateAsync(string serverName)
         {
