@@ -111,6 +111,65 @@ public sealed class SampleTests
     }
 
     [Test]
+    public async Task Service_TakesItsServersFromAppsettings_AndAnEditToTheFileAddsChangesAndRemovesThemLive()
+    {
+        // A copy of the sample's appsettings.json, so the edits below leave the checked-in one alone.
+        var root = Directory.CreateTempSubdirectory("contextflow-sample-root-").FullName;
+        try
+        {
+            var settings = Path.Combine(root, "appsettings.json");
+            File.Copy(Path.Combine(SampleProcess.SampleDirectory, "appsettings.json"), settings);
+            using var sample = SampleProcess.Start($"--port 0 --logs \"{_logs}\"", root);
+            var address = await sample.AddressAsync();
+            using var client = new HttpClient { BaseAddress = address };
+
+            var json = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(settings))!;
+            var servers = json["ContextFlow"]!["Servers"]!.AsObject();
+            servers.Add("zeta.localhost", new System.Text.Json.Nodes.JsonObject { ["MaxRooms"] = 3 });
+            servers.Remove("beta.localhost");
+            servers["gamma.localhost"]!["MaxRooms"] = 7;
+            File.WriteAllText(settings, json.ToJsonString());
+
+            async Task<(int Status, string Body)> GetAsync(string tenant)
+            {
+                using var request = new HttpRequestMessage(HttpMethod.Get, "/") { Headers = { Host = tenant } };
+                using var response = await client.SendAsync(request);
+                return ((int)response.StatusCode, await response.Content.ReadAsStringAsync());
+            }
+
+            (int Status, string Body) zeta = default, beta = default, gamma = default;
+            for (var wait = System.Diagnostics.Stopwatch.StartNew(); wait.Elapsed < TimeSpan.FromSeconds(30); await Task.Delay(100))
+            {
+                (zeta, beta, gamma) = (await GetAsync("zeta.localhost"), await GetAsync("beta.localhost"), await GetAsync("gamma.localhost"));
+                if (zeta.Status == 200 && beta.Status == 404 && gamma.Body.Contains("\"maxRooms\":7", StringComparison.Ordinal))
+                {
+                    break;
+                }
+            }
+
+            var alpha = await GetAsync("alpha.localhost");
+            sample.Interrupt();
+            Assert.That(await sample.WaitForExitAsync(TimeSpan.FromSeconds(60)), "Ctrl+C ends the process");
+            Assert.Multiple(() =>
+            {
+                Assert.That(sample.Output, Does.Contain("3 servers on").And.Contain("alpha.localhost, beta.localhost, gamma.localhost"));
+                Assert.That(zeta, Is.EqualTo((200, zeta.Body)), "the added server serves");
+                Assert.That(zeta.Body, Does.Contain("\"maxRooms\":3"));
+                Assert.That(beta.Status, Is.EqualTo(404), "the removed server is gone");
+                Assert.That(gamma.Body, Does.Contain("\"maxRooms\":7"), "the changed server runs with its new settings");
+                Assert.That(alpha.Status, Is.EqualTo(200), "the untouched server serves on");
+                Assert.That(sample.Output, Does.Contain("Server zeta.localhost").And.Contain("provisioned from the configuration"));
+                Assert.That(sample.ExitCode, Is.Zero, sample.Output);
+                Assert.That(sample.Output, Does.Contain("Stopped: every server shut down cleanly."));
+            });
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
+        }
+    }
+
+    [Test]
     public async Task Dashboard_InChromium_ListsTheServersAndTheirFigures()
     {
         using var sample = SampleProcess.Start($"--port 0 --logs \"{_logs}\"");

@@ -78,7 +78,7 @@ internal sealed class ContextFlowMiddleware
         {
             http.Request.PathBase = pathBase;
             http.Request.Path = path;
-            Log.ForContext<ContextFlowMiddleware>().Debug("Server {ServerName} is unavailable for {Method} {Path}: {Reason}", name, http.Request.Method, http.Request.Path, unavailable.Message);
+            Log.ForContext<ContextFlowMiddleware>().Debug("Server {RequestedServer} is unavailable for {Method} {Path}: {Reason}", name, http.Request.Method, http.Request.Path, unavailable.Message);
             await Problems.UnavailableAsync(http, unavailable).ConfigureAwait(false);
             return;
         }
@@ -104,7 +104,7 @@ internal sealed class ContextFlowMiddleware
                 return _next(http);
             }
 
-            Log.ForContext<ContextFlowMiddleware>().Debug("No server {ServerName} for {Method} {Path}", name, http.Request.Method, http.Request.Path);
+            Log.ForContext<ContextFlowMiddleware>().Debug("No server {RequestedServer} for {Method} {Path}", name, http.Request.Method, http.Request.Path);
             return _tenants.Stopping ? Problems.ServiceStoppingAsync(http) : Problems.UnknownServerAsync(http, name);
         }
 

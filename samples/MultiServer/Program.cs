@@ -1,13 +1,15 @@
-// A multi-tenant web service in one process: three tenants ("servers") on one Kestrel listener, each chosen by the
-// Host header, each with its own rooms and messages, a looping call and a background process, its own log file, and
-// its own rate limit. Every log line carries its server and request ("GET-7", "looping_call", "index_messages-0"), and
-// each request ends with an access line that says what it used. An admin API and a dashboard under /_contextflow
-// list the servers, provision new ones and remove them while the others keep serving.
+// A multi-tenant web service in one process: the tenants ("servers") of appsettings.json on one Kestrel listener, each
+// chosen by the Host header, each with its own rooms and messages, a looping call and a background process, its own
+// log file, and its own rate limit. Edit appsettings.json while it runs: a server added there is provisioned, one
+// removed is deprovisioned, one changed restarts with its new settings, the others serving on. Every log line carries
+// its server and request ("GET-7", "looping_call", "index_messages-0"), and each request ends with an access line that
+// says what it used. An admin API and a dashboard under /_contextflow list the servers, provision more and remove them.
 //
 //   dotnet run --project samples/MultiServer                 # serve until Ctrl+C
 //   dotnet run --project samples/MultiServer -- --demo       # drive itself, print a summary, exit
-//   options: --port N (default 5080, or a free one), --logs DIR (default: logs/ beside the program),
-//            --postgres CONNECTION (keep the rooms in PostgreSQL, one DatabasePool per server, instead of in memory)
+//   options (the section Sample of the configuration; on the command line): --port N (default 5080, or a free one),
+//            --logs DIR (default: logs/ beside the program), --postgres CONNECTION (keep the rooms in PostgreSQL, one
+//            DatabasePool per server, instead of in memory)
 using System;
 using System.IO;
 using System.Linq;
@@ -17,24 +19,22 @@ using ContextFlow.Time;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using MultiServer;
 using Serilog;
 using Serilog.Events;
 
-var options = SampleOptions.Parse(args);
-if (options is null)
-{
-    return 2;
-}
-
 LoggingContext.TrackCpuTime = true;        // the access line then shows each request's own CPU time
-Directory.CreateDirectory(options.LogDirectory);
-
 var builder = WebApplication.CreateSlimBuilder(args);
-builder.WebHost.UseUrls($"http://127.0.0.1:{options.Port}");
-builder.Services.AddContextFlow();
+builder.Configuration.AddCommandLine(SampleOptions.CommandLine(args), SampleOptions.Switches);
+var options = builder.Configuration.GetSection("Sample").Get<SampleOptions>() ?? new SampleOptions();
+Directory.CreateDirectory(options.LogDirectory);
+builder.WebHost.UseUrls($"http://127.0.0.1:{options.PortOrFree}");
+builder.Services.AddServersFromConfiguration<TenantConfig, TenantServer>(
+    builder.Configuration.GetSection("ContextFlow:Servers"),
+    (config, running) => new TenantServer(config, running, options.Postgres));
 builder.Services.AddRateLimiter(limits => limits.UseContextFlowAsGlobalLimiter(limit =>
 {
     limit.RateHz = 5;                       // per client and server: 5 requests a second sustained,
@@ -55,11 +55,6 @@ app.MapTenantApi();
 var host = app.Services.GetRequiredService<ServerHost>();
 app.MapContextFlowAdmin<TenantConfig>(NewServer);  // loopback clients only; .RequireAuthorization(policy) opens it
 
-foreach (var name in SampleOptions.Tenants)
-{
-    await host.ProvisionAsync(new TenantConfig { ServerName = name }, NewServer);
-}
-
 await app.StartAsync();                    // the servers start once the host has (IHostedLifecycleService.StartedAsync)
 var address = new Uri(app.Urls.First());
 var exitCode = 0;
@@ -69,7 +64,7 @@ if (options.Demo)
 }
 else
 {
-    SampleOptions.PrintWelcome(address, options.LogDirectory, host.Servers.Count, options.Postgres is not null);
+    SampleOptions.PrintWelcome(address, options.LogDirectory, host.Servers.Select(s => s.ServerName), options.Postgres is not null);
     await app.WaitForShutdownAsync();      // Ctrl+C
 }
 

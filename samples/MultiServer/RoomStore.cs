@@ -1,6 +1,5 @@
 using System;
 using System.Collections.Generic;
-using System.Diagnostics;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
@@ -15,9 +14,9 @@ public sealed record Room(string Id, string Name, int Messages);
 public sealed record Message(long Id, string Room, string Sender, string Text, DateTimeOffset Sent);
 
 /// <summary>
-/// One tenant's rooms and messages, kept in memory. It stands where a database would: every operation is a
-/// transaction charged to the current logging context (its time, the wait for the store's lock, the rows read), so the
-/// access line and the dashboard show each request's share, as they do with <c>--postgres</c> for real transactions.
+/// One tenant's rooms and messages, kept in memory. Nothing here is a database, so the access line shows no database
+/// time for it; with <c>--postgres</c> the rooms are kept in PostgreSQL and every operation is a real transaction,
+/// charged to the request that made it.
 /// </summary>
 /// <remarks>Thread-safe: one lock, held for each operation.</remarks>
 public sealed class RoomStore(int maxRooms) : IRoomStore
@@ -27,7 +26,7 @@ public sealed class RoomStore(int maxRooms) : IRoomStore
     private long _nextMessage;
 
     public Task<(int Rooms, long Messages)> CountsAsync(CancellationToken cancellationToken) =>
-        Task.FromResult(Run(() => ((_rooms.Count, _rooms.Values.Sum(r => (long)r.Messages.Count)), 0)));
+        Task.FromResult(Run(() => (_rooms.Count, _rooms.Values.Sum(r => (long)r.Messages.Count))));
 
     public Task<IReadOnlyList<Room>> RoomsAsync(CancellationToken cancellationToken) => Task.FromResult(Rooms());
 
@@ -40,13 +39,13 @@ public sealed class RoomStore(int maxRooms) : IRoomStore
         Task.FromResult(Post(room, sender, text));
 
     public IReadOnlyList<Room> Rooms() =>
-        Run(() => (_rooms.Select(r => new Room(r.Key, r.Value.Name, r.Value.Messages.Count)).OrderBy(r => r.Id, StringComparer.Ordinal).ToList(), _rooms.Count));
+        Run(() => _rooms.Select(r => new Room(r.Key, r.Value.Name, r.Value.Messages.Count)).OrderBy(r => r.Id, StringComparer.Ordinal).ToList());
 
     public Room? CreateRoom(string name) => Run(() =>
     {
         if (_rooms.Count >= maxRooms)
         {
-            return ((Room?)null, 0);
+            return null;
         }
 
         var id = Slug(name);
@@ -56,30 +55,30 @@ public sealed class RoomStore(int maxRooms) : IRoomStore
         }
 
         _rooms[id] = (name, []);
-        return (new Room(id, name, 0), 0);
+        return new Room(id, name, 0);
     });
 
     public IReadOnlyList<Message>? Messages(string room, long after = 0, int limit = 50) => Run(() =>
     {
         if (!_rooms.TryGetValue(room, out var entry))
         {
-            return ((IReadOnlyList<Message>?)null, 0);
+            return null;
         }
 
         var page = entry.Messages.Where(m => m.Id > after).Take(limit).ToList();
-        return (page, page.Count);
+        return page;
     });
 
     public Message? Post(string room, string sender, string text) => Run(() =>
     {
         if (!_rooms.TryGetValue(room, out var entry))
         {
-            return ((Message?)null, 0);
+            return null;
         }
 
         var message = new Message(Interlocked.Increment(ref _nextMessage), room, sender, text, DateTimeOffset.UtcNow);
         entry.Messages.Add(message);
-        return (message, 1);
+        return message;
     });
 
     internal static string Slug(string name)
@@ -88,23 +87,12 @@ public sealed class RoomStore(int maxRooms) : IRoomStore
         return slug.Length == 0 ? "room" : slug;
     }
 
-    // One "transaction": the wait for the lock is the connection wait, the time under it the transaction's.
-    private T Run<T>(Func<(T Result, int Rows)> operation)
+    // In memory: no database, so nothing is charged as database time (the PostgreSQL store's interactions are).
+    private T Run<T>(Func<T> operation)
     {
-        var context = LoggingContext.Current;
-        var waitStarted = Stopwatch.GetTimestamp();
         lock (_gate)
         {
-            var started = Stopwatch.GetTimestamp();
-            var (result, rows) = operation();
-            if (!context.IsSentinel)
-            {
-                context.RecordDatabaseScheduled(Stopwatch.GetElapsedTime(waitStarted, started));
-                context.RecordDatabaseTransaction(Stopwatch.GetElapsedTime(started));
-                context.RecordRowsFetched(rows);
-            }
-
-            return result;
+            return operation();
         }
     }
 }

@@ -21,7 +21,7 @@ public static class TenantApi
         {
             var server = http.GetContextFlowServer<TenantServer>();
             var (rooms, messages) = await server.Store.CountsAsync(http.RequestAborted);
-            return new { server = server.ServerName, rooms, messages, indexed = server.Indexed };
+            return new { server = server.ServerName, maxRooms = server.MaxRooms, rooms, messages, indexed = server.Indexed };
         });
 
         app.MapGet("/rooms", async (HttpContext http, CancellationToken cancellationToken) => await http.GetContextFlowServer<TenantServer>().Store.RoomsAsync(cancellationToken));

@@ -40,6 +40,8 @@ public sealed class TenantServer : Server
 
     public int MaxMessageLength => _config.MaxMessageLength;
 
+    public int MaxRooms => _config.MaxRooms;
+
     public long Indexed => Interlocked.Read(ref _indexed);
 
     /// <summary>Queues a new message for the indexer.</summary>

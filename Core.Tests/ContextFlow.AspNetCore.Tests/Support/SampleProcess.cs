@@ -18,7 +18,7 @@ public sealed partial class SampleProcess : IDisposable
     private readonly ConcurrentQueue<string> _lines = new();
     private readonly TaskCompletionSource<Uri> _address = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    private SampleProcess(string arguments)
+    private SampleProcess(string arguments, string? workingDirectory)
     {
         var dll = Path.Combine(RepositoryRoot, "samples", "MultiServer", "bin", Configuration, "net10.0", "MultiServer.dll");
         Assert.That(dll, Does.Exist, "the sample is built with the tests");
@@ -29,7 +29,8 @@ public sealed partial class SampleProcess : IDisposable
                 RedirectStandardOutput = true,
                 RedirectStandardError = true,
                 UseShellExecute = false,
-                WorkingDirectory = RepositoryRoot,
+                // Where dotnet run starts it (its RunWorkingDirectory), so it reads the appsettings.json beside it.
+                WorkingDirectory = workingDirectory ?? SampleDirectory,
             },
         };
         _process.OutputDataReceived += (_, e) => Collect(e.Data);
@@ -60,7 +61,12 @@ public sealed partial class SampleProcess : IDisposable
 
     public int ExitCode => _process.ExitCode;
 
-    public static SampleProcess Start(string arguments) => new(arguments);
+    /// <summary>The sample's project folder, which holds its <c>appsettings.json</c>.</summary>
+    public static string SampleDirectory => Path.Combine(RepositoryRoot, "samples", "MultiServer");
+
+    /// <summary>Starts the sample in its project folder, or in <paramref name="workingDirectory"/> (its content root:
+    /// the <c>appsettings.json</c> it reads and watches).</summary>
+    public static SampleProcess Start(string arguments, string? workingDirectory = null) => new(arguments, workingDirectory);
 
     /// <summary>The address the sample printed ("... servers on http://127.0.0.1:PORT").</summary>
     public Task<Uri> AddressAsync() => _address.Task.WaitAsync(TimeSpan.FromSeconds(60));
