@@ -89,7 +89,7 @@ public sealed class AdoNetClusteringTests : ContextCleanFixture
             .Configure<SiloOptions>(o => o.SiloName = name)
             .ConfigureEndpoints(IPAddress.Loopback, siloPort, gatewayPort, listenOnAnyHostAddress: false)
             .AddContextFlow());
-        builder.Services.AddSingleton<ITenantConfigProvider<TestTenantConfig>, TestConfigs>();
+        builder.Services.AddSingleton<ContextFlow.Hosting.IServerConfigProvider<TestTenantConfig>, TestConfigs>();
         builder.Services.AddSingleton(new TestTime(time));
         var host = builder.Build();
         await host.StartAsync();

@@ -111,6 +111,20 @@ public sealed class TenantLifecycleTests : ClusterFixture
     }
 
     [Test]
+    public void DisabledTenant_CallFailsWithServerUnavailable_NoServerIsBuilt()
+    {
+        var error = Assert.ThrowsAsync<ServerUnavailableException>(() => Cluster.Client.GetGrain<ITestTenant>("disabled.example").EchoAsync(""));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(error!.Message, Does.Contain("Tenant disabled.example is disabled"));
+            Assert.That(error.ServerName, Is.EqualTo("disabled.example"), "the server's name crosses the call with the message");
+            Assert.That(error.RetryAfter, Is.Null, "asking again soon will not help");
+            Assert.That(TenantKeys("disabled.example"), Is.Empty, "no server was built");
+        });
+    }
+
+    [Test]
     public void InvalidConfiguration_CallFailsWithConfigException_NoServerIsBuilt()
     {
         var error = Assert.ThrowsAsync<ConfigException>(() => Cluster.Client.GetGrain<ITestTenant>("invalid.example").EchoAsync(""));

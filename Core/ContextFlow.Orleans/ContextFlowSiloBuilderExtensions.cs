@@ -26,7 +26,7 @@ public static class ContextFlowSiloBuilderExtensions
     /// silo's own code makes from requests of its own;</item>
     /// <item>hash-based placement for tenant grain classes that name no placement of their own.</item>
     /// </list>
-    /// Call it once per silo; calling it again adds nothing. Register an <see cref="ITenantConfigProvider{TConfig}"/>
+    /// Call it once per silo; calling it again adds nothing. Register an <see cref="ContextFlow.Hosting.IServerConfigProvider{TConfig}"/>
     /// for each tenant configuration type as well.
     /// </summary>
     /// <param name="builder">The silo builder.</param>
@@ -37,7 +37,7 @@ public static class ContextFlowSiloBuilderExtensions
     /// builder.UseOrleans(silo => silo
     ///     .UseAdoNetClustering(o => { o.Invariant = "Npgsql"; o.ConnectionString = connectionString; })
     ///     .AddContextFlow());
-    /// builder.Services.AddSingleton&lt;ITenantConfigProvider&lt;ChatConfig&gt;, TenantDirectory&gt;();
+    /// builder.Services.AddSingleton&lt;IServerConfigProvider&lt;ChatConfig&gt;, TenantDirectory&gt;();
     /// </code>
     /// </example>
     public static ISiloBuilder AddContextFlow(this ISiloBuilder builder) => builder.AddContextFlow(static _ => { });

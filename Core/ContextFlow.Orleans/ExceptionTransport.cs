@@ -18,9 +18,11 @@ namespace ContextFlow.Orleans;
 /// transport (the receiving side gets them unset).
 /// </para>
 /// <para>
-/// <see cref="ConfigException"/> is the one that activation raises by design and whose <see cref="ConfigException.Settings"/>
-/// callers act on, so it travels as a surrogate of its message and settings instead (an exact codec wins over the
-/// general exception codec). Its stack trace and inner exception stay in the silo's log.
+/// <see cref="ConfigException"/> and <see cref="ServerUnavailableException"/> are the ones that activation raises by
+/// design and whose properties callers act on (<see cref="ConfigException.Settings"/>; the server and
+/// <see cref="ServerUnavailableException.RetryAfter"/>), so they travel as surrogates of their message and those
+/// properties instead (an exact codec wins over the general exception codec). Their stack traces and inner exceptions
+/// stay in the silo's log.
 /// </para>
 /// </remarks>
 internal static class ExceptionTransport
@@ -57,4 +59,36 @@ internal sealed class ConfigExceptionConverter : IConverter<ConfigException, Con
         surrogate.Settings is { Length: > 0 } settings ? new ConfigException(surrogate.Message, settings) : new ConfigException(surrogate.Message);
 
     public ConfigExceptionSurrogate ConvertToSurrogate(in ConfigException value) => new(value.Message, [.. value.Settings]);
+}
+
+/// <summary>What a <see cref="ServerUnavailableException"/> travels as: the server and when to ask again survive.</summary>
+[GenerateSerializer]
+[Immutable]
+internal readonly struct ServerUnavailableSurrogate
+{
+    public ServerUnavailableSurrogate(string serverName, string message, TimeSpan? retryAfter)
+    {
+        ServerName = serverName;
+        Message = message;
+        RetryAfter = retryAfter;
+    }
+
+    [Id(0)]
+    public string ServerName { get; }
+
+    [Id(1)]
+    public string Message { get; }
+
+    [Id(2)]
+    public TimeSpan? RetryAfter { get; }
+}
+
+/// <summary>Turns a <see cref="ServerUnavailableException"/> into its surrogate and back.</summary>
+[RegisterConverter]
+internal sealed class ServerUnavailableConverter : IConverter<ServerUnavailableException, ServerUnavailableSurrogate>
+{
+    public ServerUnavailableException ConvertFromSurrogate(in ServerUnavailableSurrogate surrogate) =>
+        new(surrogate.ServerName, surrogate.Message, surrogate.RetryAfter);
+
+    public ServerUnavailableSurrogate ConvertToSurrogate(in ServerUnavailableException value) => new(value.ServerName, value.Message, value.RetryAfter);
 }

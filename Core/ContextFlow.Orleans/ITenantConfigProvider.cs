@@ -1,3 +1,4 @@
+using System;
 using System.Threading;
 using System.Threading.Tasks;
 using ContextFlow.Hosting;
@@ -5,6 +6,7 @@ using ContextFlow.Hosting;
 namespace ContextFlow.Orleans;
 
 /// <summary>
+/// Obsolete: implement <see cref="IServerConfigProvider{TConfig}"/> instead, one directory for silos and web hosts alike.
 /// Reads the configuration of a tenant by its server name, when the tenant's grain activates on a silo. Register one
 /// per configuration type in the silo's services; a <see cref="TenantGrain{TConfig, TServer}"/> resolves it from
 /// there.
@@ -40,6 +42,7 @@ namespace ContextFlow.Orleans;
 /// siloBuilder.Services.AddSingleton&lt;ITenantConfigProvider&lt;ChatConfig&gt;, TenantDirectory&gt;();
 /// </code>
 /// </example>
+[Obsolete("Implement ContextFlow.Hosting.IServerConfigProvider<TConfig>, which a TenantGrain reads first and a ServerHost's directory reads too; this interface is still honoured when no IServerConfigProvider<TConfig> is registered.")]
 public interface ITenantConfigProvider<TConfig>
     where TConfig : ServerConfig
 {

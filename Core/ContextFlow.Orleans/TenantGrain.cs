@@ -15,13 +15,17 @@ namespace ContextFlow.Orleans;
 /// and starts the tenant's <see cref="Hosting.Server"/>; deactivating it, for whatever reason, shuts the server down.
 /// The server lives exactly as long as the activation.
 /// </summary>
-/// <typeparam name="TConfig">The tenant's configuration type, read by the silo's <see cref="ITenantConfigProvider{TConfig}"/>.</typeparam>
+/// <typeparam name="TConfig">The tenant's configuration type, read by the silo's <see cref="IServerConfigProvider{TConfig}"/>.</typeparam>
 /// <typeparam name="TServer">The tenant's server type.</typeparam>
 /// <remarks>
 /// <para>
 /// Activation: the grain waits for its silo to be active (each silo has its own <see cref="RunningSignal"/>, marked at
-/// Orleans' <c>Active</c> stage), asks the provider for the configuration of its key, and provisions the server into
-/// the silo's <see cref="ServerHost"/>: validate once, <see cref="CreateServer"/>, set up, start. Any failure shuts the
+/// Orleans' <c>Active</c> stage), asks the silo's <see cref="IServerConfigProvider{TConfig}"/> (the directory contract a
+/// <see cref="ServerHost"/> activating servers on demand uses too, so one directory feeds both) for the configuration of
+/// its key, and provisions the server into the silo's <see cref="ServerHost"/>: validate once, <see cref="CreateServer"/>,
+/// set up, start. A disabled tenant (<see cref="ServerConfig.Enabled"/> false) is not started: its calls fail with
+/// <see cref="ServerUnavailableException"/>. Grain keys are compared as Orleans does, ordinally, and the configuration's
+/// name must be the key exactly: name tenants in lower case, as hosts are. Any failure shuts the
 /// half-built server down, fails the activation (Orleans then deactivates the grain) and reaches the caller as the
 /// exception. Deactivation (idle, migration, silo shutdown, <c>DeactivateOnIdle</c>) runs
 /// <see cref="Hosting.Server.ShutdownAsync"/>, which stops the server's timers and background processes, and lets go
@@ -77,6 +81,7 @@ public abstract class TenantGrain<TConfig, TServer> : Grain, ITenantGrain, IInco
     /// <returns>A task that ends when the server has started.</returns>
     /// <exception cref="KeyNotFoundException">The provider knows no tenant of this name.</exception>
     /// <exception cref="ConfigException">The tenant's configuration is invalid.</exception>
+    /// <exception cref="ServerUnavailableException">The tenant is disabled (<see cref="ServerConfig.Enabled"/>).</exception>
     /// <exception cref="InvalidOperationException">The silo lacks <c>AddContextFlow()</c> or a provider, or the provider
     /// returned the configuration of another tenant.</exception>
     public sealed override async Task OnActivateAsync(CancellationToken cancellationToken)
@@ -87,13 +92,16 @@ public abstract class TenantGrain<TConfig, TServer> : Grain, ITenantGrain, IInco
         TConfig config;
         try
         {
-            var provider = ServiceProvider.GetService<ITenantConfigProvider<TConfig>>() ?? throw new InvalidOperationException(
-                $"Tenant {serverName} cannot activate: register an ITenantConfigProvider<{typeof(TConfig).Name}> in the silo's services");
             await silo.WhenActive.WaitAsync(cancellationToken);
-            config = await provider.GetConfigAsync(serverName, cancellationToken) ?? throw new KeyNotFoundException($"No tenant named {serverName}");
+            config = await ReadConfigAsync(serverName, cancellationToken) ?? throw new KeyNotFoundException($"No tenant named {serverName}");
             if (!string.Equals(config.ServerName, serverName, StringComparison.Ordinal))
             {
                 throw new InvalidOperationException($"The configuration provider returned server {config.ServerName} for tenant {serverName}");
+            }
+
+            if (!config.Enabled)
+            {
+                throw new ServerUnavailableException(serverName, $"Tenant {serverName} is disabled", retryAfter: null);
             }
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
@@ -118,6 +126,25 @@ public abstract class TenantGrain<TConfig, TServer> : Grain, ITenantGrain, IInco
         {
             Log.ForContext(GetType()).Information("Tenant {ServerName} ({InstanceId}) is active on silo {Silo}", serverName, server.InstanceId, silo.SiloName);
         }
+    }
+
+    // The directory contract shared with ServerHost; the older Orleans-only one while applications move off it.
+    private async ValueTask<TConfig?> ReadConfigAsync(string serverName, CancellationToken cancellationToken)
+    {
+        if (ServiceProvider.GetService<IServerConfigProvider<TConfig>>() is { } directory)
+        {
+            return await directory.GetConfigAsync(serverName, cancellationToken);
+        }
+
+#pragma warning disable CS0618 // Type or member is obsolete: still honoured, as documented on it.
+        if (ServiceProvider.GetService<ITenantConfigProvider<TConfig>>() is { } provider)
+        {
+            return await provider.GetConfigAsync(serverName, cancellationToken);
+        }
+#pragma warning restore CS0618
+
+        throw new InvalidOperationException(
+            $"Tenant {serverName} cannot activate: register an IServerConfigProvider<{typeof(TConfig).Name}> in the silo's services");
     }
 
     /// <summary>Shuts the tenant's server down, whatever the reason for the deactivation, and lets go of it.</summary>

@@ -23,7 +23,7 @@ public static class BenchClusters
             if (contextFlow)
             {
                 silo.AddContextFlow();
-                silo.Services.AddSingleton<ITenantConfigProvider<BenchConfig>, BenchConfigs>();
+                silo.Services.AddSingleton<ContextFlow.Hosting.IServerConfigProvider<BenchConfig>, BenchConfigs>();
             }
 
             configureSilo?.Invoke(silo);

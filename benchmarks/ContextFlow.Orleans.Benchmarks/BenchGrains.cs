@@ -73,10 +73,10 @@ public sealed class BenchServer(BenchConfig config, RunningSignal running) : Ser
     }
 }
 
-public sealed class BenchConfigs : ITenantConfigProvider<BenchConfig>
+public sealed class BenchConfigs : IServerConfigProvider<BenchConfig>
 {
-    public Task<BenchConfig?> GetConfigAsync(string serverName, CancellationToken cancellationToken) =>
-        Task.FromResult<BenchConfig?>(new BenchConfig { ServerName = serverName, Busy = serverName.StartsWith("busy", StringComparison.Ordinal) });
+    public ValueTask<BenchConfig?> GetConfigAsync(string serverName, CancellationToken cancellationToken) =>
+        ValueTask.FromResult<BenchConfig?>(new BenchConfig { ServerName = serverName, Busy = serverName.StartsWith("busy", StringComparison.Ordinal) });
 }
 
 public sealed class TenantTargetGrain : TenantGrain<BenchConfig, BenchServer>, ITenantTarget

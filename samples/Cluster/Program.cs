@@ -42,7 +42,7 @@ for (var i = 0; i < silos.Length; i++)
         .UseLocalhostClustering(siloPorts[i], gatewayPorts[i], primary)
         .Configure<Orleans.Configuration.SiloOptions>(o => o.SiloName = $"silo-{i + 1}")
         .AddContextFlow());
-    builder.Services.AddSingleton<ITenantConfigProvider<ChatConfig>, ChatDirectory>();
+    builder.Services.AddSingleton<ContextFlow.Hosting.IServerConfigProvider<ChatConfig>, ChatDirectory>();
     silos[i] = builder.Build();
     await silos[i].StartAsync();
 }

@@ -33,10 +33,10 @@ public sealed class ChatConfig : ServerConfig
 }
 
 /// <summary>Every name is a tenant here; a real provider reads a database or a configuration file.</summary>
-public sealed class ChatDirectory : ITenantConfigProvider<ChatConfig>
+public sealed class ChatDirectory : IServerConfigProvider<ChatConfig>
 {
-    public Task<ChatConfig?> GetConfigAsync(string serverName, CancellationToken cancellationToken) =>
-        Task.FromResult<ChatConfig?>(new ChatConfig { ServerName = serverName });
+    public ValueTask<ChatConfig?> GetConfigAsync(string serverName, CancellationToken cancellationToken) =>
+        ValueTask.FromResult<ChatConfig?>(new ChatConfig { ServerName = serverName });
 }
 
 /// <summary>The tenant's code: the same Server it would be in a ServerHost of one process.</summary>

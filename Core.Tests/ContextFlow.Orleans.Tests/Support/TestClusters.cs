@@ -14,7 +14,12 @@ namespace ContextFlow.Orleans.Tests.Support;
 /// </summary>
 internal static class TestClusters
 {
-    public static async Task<InProcessTestCluster> StartAsync(int silos, FakeTimeProvider time, Action<ContextFlowSiloOptions>? options = null)
+    /// <param name="silos">How many silos.</param>
+    /// <param name="time">The tenants' time.</param>
+    /// <param name="options">The silos' ContextFlow options.</param>
+    /// <param name="configureServices">More services on every silo (after the tenant directory, <see cref="TestConfigs"/>).</param>
+    public static async Task<InProcessTestCluster> StartAsync(
+        int silos, FakeTimeProvider time, Action<ContextFlowSiloOptions>? options = null, Action<IServiceCollection>? configureServices = null)
     {
         var builder = new InProcessTestClusterBuilder((short)silos);
         builder.Options.ConfigureFileLogging = false;
@@ -22,8 +27,9 @@ internal static class TestClusters
         {
             silo.AddContextFlow(options ?? (static _ => { }));
             silo.AddContextFlow(options ?? (static _ => { }));   // again, as a second module of an application might: adds nothing
-            silo.Services.AddSingleton<ITenantConfigProvider<TestTenantConfig>, TestConfigs>();
+            silo.Services.AddSingleton<ContextFlow.Hosting.IServerConfigProvider<TestTenantConfig>, TestConfigs>();
             silo.Services.AddSingleton(new TestTime(time));
+            configureServices?.Invoke(silo.Services);
         });
         builder.ConfigureClient(client => client.AddContextFlow());
         var cluster = builder.Build();

@@ -7,11 +7,12 @@ namespace ContextFlow.Orleans.Tests.Support;
 
 /// <summary>
 /// The tenants every test cluster knows: any name is a tenant, except names that start with <c>missing</c> (no such
-/// tenant) or <c>broken</c> (its setup throws) or <c>invalid</c> (its configuration does not validate).
+/// tenant), <c>broken</c> (its setup throws), <c>invalid</c> (its configuration does not validate) or <c>disabled</c>
+/// (configured, not enabled).
 /// </summary>
-public sealed class TestConfigs : ITenantConfigProvider<TestTenantConfig>
+public sealed class TestConfigs : ContextFlow.Hosting.IServerConfigProvider<TestTenantConfig>
 {
-    public async Task<TestTenantConfig?> GetConfigAsync(string serverName, CancellationToken cancellationToken)
+    public async ValueTask<TestTenantConfig?> GetConfigAsync(string serverName, CancellationToken cancellationToken)
     {
         await Task.Yield();
         if (serverName.StartsWith("missing", StringComparison.Ordinal))
@@ -23,6 +24,7 @@ public sealed class TestConfigs : ITenantConfigProvider<TestTenantConfig>
         {
             ServerName = serverName,
             FailSetup = serverName.StartsWith("broken", StringComparison.Ordinal),
+            Enabled = !serverName.StartsWith("disabled", StringComparison.Ordinal),
             ShutdownGracePeriod = serverName.StartsWith("invalid", StringComparison.Ordinal) ? TimeSpan.FromSeconds(-5) : TimeSpan.FromSeconds(10),
         };
     }

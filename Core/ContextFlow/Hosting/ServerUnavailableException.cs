@@ -31,9 +31,16 @@ public sealed class ServerUnavailableException : Exception
         ServerName = string.Empty;
     }
 
-    internal ServerUnavailableException(string serverName, string message, TimeSpan? retryAfter, Exception? innerException = null)
+    /// <summary>Creates the exception for a server, saying when to ask again.</summary>
+    /// <param name="serverName">The server's name.</param>
+    /// <param name="message">The message.</param>
+    /// <param name="retryAfter">When asking again may succeed; <see langword="null"/> when no time can be given.</param>
+    /// <param name="innerException">Why the server is unavailable: the failure of its activation, if that is it.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="serverName"/> is <see langword="null"/>.</exception>
+    public ServerUnavailableException(string serverName, string message, TimeSpan? retryAfter, Exception? innerException = null)
         : base(message, innerException)
     {
+        ArgumentNullException.ThrowIfNull(serverName);
         ServerName = serverName;
         RetryAfter = retryAfter;
     }
