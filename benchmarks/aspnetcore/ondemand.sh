@@ -2,9 +2,10 @@
 # Servers on demand, measured (docs/performance.md): the same app (OnDemand) holding 10 servers all the time, against
 # 10,000 configured servers activated on their first request and released after IDLE seconds without one, under a load
 # (wrk, ondemand.lua) whose window of WINDOW servers slides through the 10,000 so that about a thousand are live at any
-# moment (the window, and those still within their idle time). Rounds alternate between the two apps. Reports per round requests/s, p50, p99 and the live servers, heap and
-# RSS of the on-demand app; then the medians and their ratios; then the latency of a first request (an activation),
-# and the time and size of the admin API's first page of servers with 10,000 configured.
+# moment (the window, and those still within their idle time). Rounds alternate between the two apps. Reports per
+# round requests/s, p50, p99 and the live servers, heap and RSS of the on-demand app; then the medians and their
+# ratios; then the latency of a first request (an activation), and the time and size of the admin API's first page of
+# servers with 10,000 configured.
 #
 #   benchmarks/aspnetcore/ondemand.sh [ROUNDS] [SECONDS] [CONNECTIONS] [IDLE] [WINDOW] [SLIDE]
 #   (defaults: 5 rounds of 10 s, 64 connections, idle 10 s, a window of 900, one name further every 750 requests)
