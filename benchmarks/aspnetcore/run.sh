@@ -18,6 +18,8 @@
 # Everything listens on 127.0.0.1 only; the apps are stopped when the script ends, however it ends.
 #
 #   benchmarks/aspnetcore/run.sh [ROUNDS] [SECONDS] [CONNECTIONS]      (defaults: 5 rounds of 10 s, 64 connections)
+#   WARMUP=S: seconds of load per app before the rounds (default 30: on two cores an app's throughput still climbs
+#   for 20-30 s of load while tiered compilation finishes, so a shorter warm-up puts the JIT into the first rounds)
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -109,9 +111,9 @@ ratio_line() {   # label line-of-left line-of-right -> the three ratios
     printf "%s %.3fx the requests/s, %.3fx the p99, %.3fx the CPU per request\n", label, x[1] / y[1], x[3] / y[3], x[4] / y[4] }'
 }
 
-echo "Machine: $(nproc) cores; apps on core $server_cpu, wrk on core $load_cpu; $connections connections, $rounds rounds of ${seconds}s"
+echo "Machine: $(nproc) cores; apps on core $server_cpu, wrk on core $load_cpu; $connections connections, $rounds rounds of ${seconds}s after ${WARMUP:-30}s of warm-up per app"
 echo "Load before: $(uptime)"
-for v in "${apps[@]}"; do measure "$v" 3 >/dev/null; done   # warm-up: JIT, tiering, connection set-up
+for v in "${apps[@]}"; do measure "$v" "${WARMUP:-30}" >/dev/null; done   # warm-up: JIT, tiering, connection set-up
 declare -A results
 declare -A round
 printf '%-6s %-40s %12s %9s %9s %11s %10s\n' round app requests/s p50-ms p99-ms cpu-us/req log-B/req
