@@ -13,6 +13,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Serilog;
+using Serilog.Events;
 
 namespace ContextFlow.AspNetCore.Tests;
 
@@ -87,6 +88,34 @@ public sealed class ConfiguredServersTests : WebFixture
         Assert.That(host.Servers.Select(s => s.ServerName), Is.EqualTo(new[] { "alpha" }));
         Assert.That(Log.Messages.Where(m => m.StartsWith("Invalid configuration", StringComparison.Ordinal)), Has.Some.Contains("Servers:beta:MaxRooms")
             .And.Some.Contains("MaxRoms"), "a value that does not parse and a misspelt key are both errors, each naming where it is");
+        Assert.That(Log.Events.Where(e => e.RenderMessage().StartsWith("Invalid configuration", StringComparison.Ordinal)).Select(e => (e.Level, e.Exception)),
+            Is.EqualTo(new[] { (LogEventLevel.Error, (Exception?)null), (LogEventLevel.Error, (Exception?)null) }), "at Error, without a stack trace");
+    }
+
+    [Test]
+    public async Task EnvironmentVariables_ConfigureServersAsJsonDoes_EachNamedByItsKey()
+    {
+        var prefix = $"CFTEST{Guid.NewGuid():N}_";
+        var variables = new[] { "ContextFlow__Servers__alpha.example__MaxRooms", "ContextFlow__Servers__beta.example__ServerName" };
+        Environment.SetEnvironmentVariable(prefix + variables[0], "80");
+        Environment.SetEnvironmentVariable(prefix + variables[1], "other.example");
+        try
+        {
+            Write(new { gamma = new { MaxRooms = 3 } });
+            await using var app = await StartAsync(configuration => configuration.AddEnvironmentVariables(prefix));
+            var host = app.Services.GetRequiredService<ServerHost>();
+
+            Assert.That(host.Servers.Select(s => (s.ServerName, Rooms(s))), Is.EqualTo(new[] { ("alpha.example", 80), ("gamma", 3) }));
+            Assert.That(Log.Messages.Where(m => m.StartsWith("Invalid configuration of server \"beta.example\"", StringComparison.Ordinal)),
+                Has.One.Contains("ContextFlow:Servers:beta.example:ServerName is 'other.example'"), "a server is named by its key; a ServerName that disagrees is an error");
+        }
+        finally
+        {
+            foreach (var variable in variables)
+            {
+                Environment.SetEnvironmentVariable(prefix + variable, null);
+            }
+        }
     }
 
     [Test]
@@ -137,12 +166,13 @@ public sealed class ConfiguredServersTests : WebFixture
         File.Move(temporary, _file, overwrite: true);
     }
 
-    private async Task<RunningHost> StartAsync()
+    private async Task<RunningHost> StartAsync(Action<IConfigurationBuilder>? configure = null)
     {
         var running = new RunningSignal();
         var builder = Host.CreateApplicationBuilder();
         builder.Logging.ClearProviders();
         builder.Configuration.AddJsonFile(_file, optional: false, reloadOnChange: true);
+        configure?.Invoke(builder.Configuration);
         builder.Services.AddSerilog();
         builder.Services.AddContextFlow(o => o.Running = running);
         builder.Services.AddServersFromConfiguration<WebTestConfig, WebTestServer>(builder.Configuration.GetSection("ContextFlow:Servers"));
