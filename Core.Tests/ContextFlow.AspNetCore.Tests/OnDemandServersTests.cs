@@ -125,6 +125,91 @@ public sealed class OnDemandServersTests : WebFixture
         });
     }
 
+    [Test]
+    public async Task RestartFromConfiguration_Is503WithRetryAfter1_UntilTheNewInstanceServes([Values] bool onDemand)
+    {
+        var starting = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var app = await StartAsync(
+            new Dictionary<string, string?> { ["Servers:alpha.test:MaxRooms"] = "1" },
+            (config, running) => new WebTestServer(config, running) { Start = () => config.MaxRooms == 2 ? starting.Task : Task.CompletedTask },
+            onDemand);
+        using var before = await app.GetAsync("alpha.test", "/instance");
+        var old = app.Host.Servers.Single().InstanceId;
+
+        app.App.Configuration["Servers:alpha.test:MaxRooms"] = "2";
+        ((IConfigurationRoot)app.App.Configuration).Reload();
+        await EventuallyAsync(() => app.Host.TryGetServer("alpha.test", out var s) && s.InstanceId != old && s.State == ServerState.Starting);
+        using var during = await app.GetAsync("alpha.test", "/instance");
+        starting.SetResult();
+        await EventuallyAsync(() => app.Host.TryGetServer("alpha.test", out var s) && s.State == ServerState.Running);
+        using var after = await app.GetAsync("alpha.test", "/instance");
+
+        Assert.Multiple(async () =>
+        {
+            Assert.That(before.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+            Assert.That((during.StatusCode, during.Headers.RetryAfter?.Delta), Is.EqualTo((HttpStatusCode.ServiceUnavailable, (TimeSpan?)TimeSpan.FromSeconds(1))));
+            Assert.That(during.Content.Headers.ContentType?.MediaType, Is.EqualTo("application/problem+json"));
+            Assert.That(after.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+            Assert.That((await after.Content.ReadAsStringAsync()).Split(' ')[2], Is.EqualTo("2"), "the new instance, with the new settings");
+        });
+    }
+
+    [Test]
+    public async Task RunningServerDisabledInConfiguration_IsShutDown_StillListed_And503WithoutRetryAfter()
+    {
+        await using var app = await StartAsync(
+            new Dictionary<string, string?> { ["Servers:alpha.test:MaxRooms"] = "1", ["Servers:beta.test:MaxRooms"] = "1" },
+            (config, running) => new WebTestServer(config, running),
+            onDemand: false);
+        using var before = await app.GetAsync("alpha.test", "/whoami");
+        var beta = app.Host.Servers.Single(s => s.ServerName == "beta.test").InstanceId;
+
+        app.App.Configuration["Servers:alpha.test:Enabled"] = "false";
+        ((IConfigurationRoot)app.App.Configuration).Reload();
+        await EventuallyAsync(() => !app.Host.TryGetServer("alpha.test", out _));
+        using var after = await app.GetAsync("alpha.test", "/whoami");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(before.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+            Assert.That((after.StatusCode, after.Headers.RetryAfter), Is.EqualTo((HttpStatusCode.ServiceUnavailable, (System.Net.Http.Headers.RetryConditionHeaderValue?)null)));
+            Assert.That(app.App.Services.GetRequiredService<ConfigurationServerDirectory<WebTestConfig>>().ServerNames, Does.Contain("alpha.test"), "still configured");
+            Assert.That(app.Host.Servers.Single().InstanceId, Is.EqualTo(beta), "the other server is untouched");
+        });
+    }
+
+    [Test]
+    public async Task SectionAddedWhileRunning_IsActivatedOnItsFirstRequest()
+    {
+        await using var app = await StartAsync(
+            new Dictionary<string, string?> { ["Servers:alpha.test:MaxRooms"] = "1" },
+            (config, running) => new WebTestServer(config, running));
+        using var unknown = await app.GetAsync("delta.test", "/whoami");
+
+        app.App.Configuration["Servers:delta.test:MaxRooms"] = "4";
+        ((IConfigurationRoot)app.App.Configuration).Reload();
+        await Task.Delay(ConfiguredServers<WebTestConfig, WebTestServer>.ReloadDelay * 4);
+        var hostedBefore = app.Host.Servers.Count;
+        using var first = await app.GetAsync("delta.test", "/instance");
+
+        Assert.Multiple(async () =>
+        {
+            Assert.That(unknown.StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
+            Assert.That(hostedBefore, Is.Zero, "added, but not started before its first request");
+            Assert.That(first.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+            Assert.That((await first.Content.ReadAsStringAsync()).Split(' ')[2], Is.EqualTo("4"));
+        });
+    }
+
+    private static async Task EventuallyAsync(Func<bool> condition)
+    {
+        for (var i = 0; !condition(); i++)
+        {
+            Assert.That(i, Is.LessThan(1000), "in time");
+            await Task.Delay(10);
+        }
+    }
+
     private static Task<TestApp> StartAsync(
         Dictionary<string, string?> servers, Func<WebTestConfig, ContextFlow.Time.RunningSignal, WebTestServer> factory, bool onDemand = true) =>
         TestApp.StartAsync(
