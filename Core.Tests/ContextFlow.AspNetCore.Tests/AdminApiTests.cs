@@ -175,6 +175,7 @@ public sealed class AdminApiTests : WebFixture
             Assert.That(page, Does.Contain("<script src=\"dashboard.js\">"));
             Assert.That(script.Content.Headers.ContentType?.MediaType, Is.EqualTo("text/javascript"));
             Assert.That(await script.Content.ReadAsStringAsync(), Does.Contain("fetch(`servers?sort=busiest&limit=${ROWS}`"), "it asks for one page of the busiest servers, never every server's history");
+            Assert.That(await script.Content.ReadAsStringAsync(), Does.Contain("const ROWS = 50;"), "the 50 busiest");
         });
     }
 
