@@ -155,6 +155,53 @@ public sealed class OnDemandServersTests : WebFixture
     }
 
     [Test]
+    public async Task RestartFromConfiguration_SetsUpBesideTheOldInstance_WhichServesMeanwhile_AndServesOnWhenSetupFails()
+    {
+        var settingUp = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var app = await StartAsync(
+            new Dictionary<string, string?> { ["Servers:alpha.test:MaxRooms"] = "1" },
+            (config, running) => new WebTestServer(config, running)
+            {
+                Setup = async _ =>
+                {
+                    if (config.MaxRooms == 2)
+                    {
+                        throw new InvalidOperationException("its database is down");
+                    }
+
+                    if (config.MaxRooms == 3)
+                    {
+                        settingUp.SetResult();
+                        await release.Task;
+                    }
+                },
+            },
+            onDemand: false);
+        var old = app.Host.Servers.Single().InstanceId;
+
+        app.App.Configuration["Servers:alpha.test:MaxRooms"] = "2";
+        ((IConfigurationRoot)app.App.Configuration).Reload();
+        await EventuallyAsync(() => Log.Messages.Any(m => m.StartsWith("Failed to provision server \"alpha.test\"", StringComparison.Ordinal)));
+        using var afterFailure = await app.GetAsync("alpha.test", "/instance");
+        var afterFailureBody = await afterFailure.Content.ReadAsStringAsync();
+
+        app.App.Configuration["Servers:alpha.test:MaxRooms"] = "3";
+        ((IConfigurationRoot)app.App.Configuration).Reload();
+        await settingUp.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        using var duringSetup = await app.GetAsync("alpha.test", "/instance");
+        var duringSetupBody = await duringSetup.Content.ReadAsStringAsync();
+        release.SetResult();
+        await EventuallyAsync(() => app.Host.TryGetServer("alpha.test", out var s) && s.State == ServerState.Running && ((WebTestServer)s).Config.MaxRooms == 3);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That((afterFailure.StatusCode, afterFailureBody.Split(' ')[1]), Is.EqualTo((HttpStatusCode.OK, old)), "a failed setup leaves the old instance serving");
+            Assert.That((duringSetup.StatusCode, duringSetupBody.Split(' ')[1]), Is.EqualTo((HttpStatusCode.OK, old)), "the old instance serves while the new one is set up");
+        });
+    }
+
+    [Test]
     public async Task RunningServerDisabledInConfiguration_IsShutDown_StillListed_And503WithoutRetryAfter()
     {
         await using var app = await StartAsync(

@@ -85,6 +85,23 @@ public sealed class ServerDirectoryTests : HostingFixture
     }
 
     [Test]
+    public void FailingActivation_RetryDelay_DoublesFromOneSecond_UpToOneMinute()
+    {
+        _directory.Add("down");
+        Use(setup: _ => throw new InvalidOperationException("database down"));
+
+        var delays = new System.Collections.Generic.List<TimeSpan?>();
+        for (var i = 0; i < 8; i++)
+        {
+            var error = Assert.ThrowsAsync<ServerUnavailableException>(async () => await _host.GetOrActivateAsync("down"));
+            delays.Add(error!.RetryAfter);
+            Time.Advance(error.RetryAfter!.Value);
+        }
+
+        Assert.That(delays, Is.EqualTo(new[] { 1, 2, 4, 8, 16, 32, 60, 60 }.Select(s => (TimeSpan?)TimeSpan.FromSeconds(s))));
+    }
+
+    [Test]
     public async Task IdleServer_IsReleased_AndCollectable_WhileOneInUseIsNot_ThenNextUseActivatesANewOne()
     {
         _directory.Add("idle");
