@@ -15,7 +15,9 @@ namespace ContextFlow.Tests.Hosting;
 /// </summary>
 /// <remarks>
 /// The margins are generous against a loaded two-core machine and still far from what the defect costs: a shutdown
-/// that waited for the blocked call would take the call's whole duration (3 s, 2 s, 5 s).
+/// that waited for the blocked call would take the call's whole duration (3 s, 2 s, 5 s). Alone, these shutdowns take
+/// 0.50–0.69 s and 1.01–1.08 s (docs/hosting.md); inside the whole suite one took 1.37 s, the pool busy with other
+/// tests' work when the grace period's timer needed a thread.
 /// </remarks>
 public sealed class ShutdownBoundTests : ContextCleanFixture
 {
@@ -48,7 +50,7 @@ public sealed class ShutdownBoundTests : ContextCleanFixture
 
         var elapsed = await TimeAsync(server.ShutdownAsync());
 
-        Assert.That(elapsed, Is.LessThan(TimeSpan.FromMilliseconds(1000)), "the 3 s handler is waited for at most the 500 ms grace period");
+        Assert.That(elapsed, Is.LessThan(TimeSpan.FromMilliseconds(1500)), "the 3 s handler is waited for at most the 500 ms grace period");
         Assert.That(server.State, Is.EqualTo(ServerState.ShutDown));
         Assert.That(Volatile.Read(ref later), Is.EqualTo(1), "the handler registered before it ran first");
         Assert.That(Log.Messages, Has.Some.EqualTo(
@@ -98,7 +100,7 @@ public sealed class ShutdownBoundTests : ContextCleanFixture
 
         var elapsed = await TimeAsync(host.ShutdownAsync());
 
-        Assert.That(elapsed, Is.LessThan(TimeSpan.FromMilliseconds(1500)), "one stuck tenant holds the host up for its grace period, not for its handler");
+        Assert.That(elapsed, Is.LessThan(TimeSpan.FromMilliseconds(2500)), "one stuck tenant holds the host up for its grace period, not for its handler");
         Assert.That(host.Servers, Is.Empty);
         Assert.That(Log.Messages.Count(m => m.StartsWith("Abandoned", StringComparison.Ordinal)), Is.EqualTo(1));
     }
