@@ -61,6 +61,32 @@ public sealed class ServerFilesTests : WebFixture
     }
 
     [Test]
+    public async Task AServerNamedInTheMessage_DecidesTheFileInTheSentinel_ButNotInsideAnotherServersContext()
+    {
+        await ProvisionAsync("alpha.test");
+        await ProvisionAsync("beta.test");
+
+        global::Serilog.Log.Information("about {ServerName} from the sentinel", "alpha.test");
+        global::Serilog.Log.Information("about {RequestedServer} from the sentinel", "beta.test");
+        using (new LoggingContext("GET-1", "beta.test").Enter())
+        {
+            global::Serilog.Log.Information("beta mentions {ServerName}", "alpha.test");
+        }
+
+        await _host.ShutdownAsync();
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(Lines("alpha.test"), Has.One.EqualTo("sentinel about alpha.test from the sentinel"),
+                "in the sentinel the event's own ServerName decides");
+            Assert.That(Lines("beta.test"), Has.None.Contains("from the sentinel"), "another property name routes nowhere");
+            Assert.That(Lines("beta.test"), Has.One.EqualTo("GET-1 beta mentions beta.test"),
+                "inside a server's context the context's server is the event's ServerName");
+            Assert.That(Lines("alpha.test"), Has.None.Contains("beta mentions"));
+        });
+    }
+
+    [Test]
     public async Task DeprovisionedServer_ItsFileIsClosed_AndLateEventsDoNotReopenIt()
     {
         var alpha = await ProvisionAsync("alpha.test");

@@ -39,9 +39,12 @@ public static class ContextFlowLoggerConfigurationExtensions
     /// <summary>
     /// Writes each server's events to <c>{directory}/{server name}.log</c> through <c>Serilog.Sinks.File</c>: the file is
     /// opened on the server's first event and closed, flushed, when the server has shut down, whoever hosts it (a
-    /// <c>ServerHost</c>, an Orleans silo, the application's own code). Events that belong to no live server are not
-    /// written here; add <c>WriteTo.Console()</c> (or any sink) for those. Needs <see cref="FromLoggingContext"/>,
-    /// which gives every event its <c>ServerName</c>.
+    /// <c>ServerHost</c>, an Orleans silo, the application's own code). An event goes to the file its <c>ServerName</c>
+    /// property names, while that server is live: inside a server's context that is the context's server; in the
+    /// sentinel it is a <c>ServerName</c> the event carries itself (a message property, another enricher), so log about a
+    /// server from outside it under another name (<c>{RequestedServer}</c>) unless the line belongs in its file. Events
+    /// that name no live server are not written here; add <c>WriteTo.Console()</c> (or any sink) for those. Needs
+    /// <see cref="FromLoggingContext"/>, which gives every event its <c>ServerName</c>.
     /// </summary>
     /// <param name="writeTo">The sink configuration.</param>
     /// <param name="directory">Where the files go; created when missing.</param>

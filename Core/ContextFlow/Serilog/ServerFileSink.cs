@@ -15,8 +15,9 @@ namespace ContextFlow;
 /// <para>
 /// An event goes to a server's sink when its <c>ServerName</c> property names a server alive in the process (built, and
 /// not yet shut down: whoever hosts it, a <see cref="ServerHost"/>, an Orleans silo or the application's own code).
-/// Other events (the sentinel, a configuration refused before any server existed, a server that has gone) go nowhere
-/// here, so a file is only ever named after a validated server name. Once the last instance of a name has shut down its
+/// Inside a server's context the enricher sets that property to the context's server; in the sentinel it keeps one the
+/// event carries itself, which then decides. Other events (the sentinel's own, a configuration refused before any
+/// server existed, a server that has gone) go nowhere here, so a file is only ever named after a validated server name. Once the last instance of a name has shut down its
 /// file is closed and late events are dropped rather than reopening it; the name alive again opens it again
 /// (appending). Names are compared ignoring case, as everywhere: one server, one file.
 /// </para>
