@@ -58,6 +58,29 @@ public sealed class ShutdownBoundTests : ContextCleanFixture
     }
 
     [Test]
+    public async Task HandlerFailingAfterItWasAbandoned_ItsErrorIsStillLogged()
+    {
+        var server = await StartedServerAsync("alpha", HalfASecond);
+        using var abandoned = new ManualResetEventSlim();
+        server.RegisterShutdownHandler(() =>
+        {
+            abandoned.Wait(TimeSpan.FromSeconds(30));
+            throw new InvalidOperationException("failed after the grace period");
+        });
+
+        await server.ShutdownAsync();
+        abandoned.Set();
+
+        for (var wait = Stopwatch.StartNew(); wait.Elapsed < TimeSpan.FromSeconds(30) && !Log.Messages.Any(m => m.StartsWith("Error calling shutdown handler", StringComparison.Ordinal)); await Task.Delay(10))
+        {
+        }
+
+        Assert.That(Log.Messages, Has.Some.StartsWith("Abandoned \"shutdown handler"));
+        Assert.That(Log.Events.Where(e => e.Exception is InvalidOperationException { Message: "failed after the grace period" }), Is.Not.Empty,
+            "a handler's failure is logged also when it comes after the shutdown stopped waiting for it");
+    }
+
+    [Test]
     public async Task LoopingCallBlockingItsThread_IsAbandonedWhenTheGracePeriodEnds_AndNamed()
     {
         var server = await StartedServerAsync("alpha", HalfASecond);

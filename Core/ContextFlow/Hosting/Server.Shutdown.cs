@@ -206,7 +206,8 @@ public abstract partial class Server
     /// Runs one step of the server's own code (a handler, a disposal) on the thread pool, in the shutdown's context, so
     /// that one which blocks its thread blocks a pool thread and not the shutdown. Within the grace period the shutdown
     /// waits for it, and names it as abandoned if the grace period ends first; a step that only starts once the grace
-    /// period is over still runs, but is not waited for. A failure is logged either way.
+    /// period is over still runs, but is not waited for. A failure is logged either way, also one that comes after the
+    /// shutdown stopped waiting.
     /// </summary>
     private static async Task RunStepAsync<TState>(
         Func<TState, CancellationToken, Task> step, TState state, string what, Action<ILogger, TState, Exception> onError, CancellationToken deadline, ILogger log)
@@ -215,11 +216,7 @@ public abstract partial class Server
         var work = Task.Run(() => step(state, deadline), CancellationToken.None);
         if (late)
         {
-            _ = work.ContinueWith(
-                t => onError(log, state, t.Exception!.InnerExceptions.Count == 1 ? t.Exception.InnerException! : t.Exception),
-                CancellationToken.None,
-                TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously,
-                TaskScheduler.Default);
+            LogWhenFaulted(work, state, onError, log);
             return;
         }
 
@@ -228,6 +225,7 @@ public abstract partial class Server
             if (!await WithinGraceAsync(work, deadline).ConfigureAwait(false))
             {
                 LogAbandoned(log, what);
+                LogWhenFaulted(work, state, onError, log);
             }
         }
         catch (Exception ex)
@@ -235,6 +233,14 @@ public abstract partial class Server
             onError(log, state, ex);
         }
     }
+
+    /// <summary>For a step no longer waited for: its failure, if it fails later, is still logged.</summary>
+    private static void LogWhenFaulted<TState>(Task work, TState state, Action<ILogger, TState, Exception> onError, ILogger log) =>
+        _ = work.ContinueWith(
+            t => onError(log, state, t.Exception!.InnerExceptions.Count == 1 ? t.Exception.InnerException! : t.Exception),
+            CancellationToken.None,
+            TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously,
+            TaskScheduler.Default);
 
     /// <summary>
     /// Waits for <paramref name="work"/> until the grace period is over: <see langword="false"/> if it is still running
